@@ -1,0 +1,291 @@
+"""`manage.py demo`: a deterministic demo world, the same on every run.
+
+Partners and conventions of several Cafs covering every profile of the matrix and the
+three access scopes, one active habilitation per profile with a known password, and Caf
+staff and security officers of two Cafs. Running it twice changes nothing: every record
+is looked up by its natural key first, and passwords are set only when a record is made.
+The three partners named in the seeds keep their real references (conventions 2018-001,
+2017 / 006 / T2 and 78/2016/XXAS – T2); the other names are invented.
+"""
+
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.management import BaseCommand, call_command
+from django.db import transaction
+
+from conventions.models import Caisse, Convention, Partenaire, Portee
+from conventions.validators import luhn_valide
+from habilitations.codes import ALPHABET_IDENTIFIANT, LONGUEUR_IDENTIFIANT, generer_mot_de_passe
+from habilitations.models import Contrat, EtatHabilitation, Habilitation, QualiteGreffier, Role, TypeCompte, User
+
+
+@dataclass(frozen=True)
+class DemoConvention:
+    cle: str
+    caisse: str
+    numero: str
+    profil: str
+    partenaire: str
+    adresse: str
+    code_postal: str
+    ville: str
+    representant: tuple[str, str]
+    date_effet: date
+    agent: tuple[str, str, str]  # prénom, nom, fonction
+    portee: str = Portee.LOCALE
+    caisses_multi: tuple[str, ...] = ()
+    siret: str = ""
+    signataire_caf: str = ""
+    qualite_greffier: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+CONVENTIONS = (
+    DemoConvention(
+        "t13-metropole-amp", "131", "2018-001", "T13", "Métropole Aix-Marseille-Provence",
+        "58, boulevard Charles Livon", "13007", "Marseille", ("Jean-Claude GAUDIN", "Président"),
+        date(2018, 3, 13), ("Sophie", "MARTINEZ", "Instructrice FSL"),
+        signataire_caf="Jean-Pierre SOUREILLAT, Directeur Général",
+    ),
+    DemoConvention(
+        "t2-essey", "541", "2017 / 006 / T2", "T2", "Mairie d'Essey-lès-Nancy",
+        "Place de la République", "54270", "Essey-lès-Nancy", ("Michel BREUILLE", "Maire"),
+        date(2017, 2, 13), ("Claire", "THIRIET", "Responsable du service enfance"),
+        siret="21540184500015", signataire_caf="Juliette NOEL, Directrice",
+    ),
+    DemoConvention(
+        "t2-saint-germain", "781", "78/2016/XXAS – T2", "T2", "Ville de Saint-Germain-en-Laye",
+        "Hôtel de Ville, 16 rue de Pontoise", "78100", "Saint-Germain-en-Laye", ("Emmanuel LAMY", "Maire"),
+        date(2016, 4, 1), ("Julien", "LEFEBVRE", "Agent du service famille"),
+        signataire_caf="Elodie CLAIR, Directeur général",
+    ),
+    DemoConvention(
+        "t1-cd13", "131", "2019-007", "T1", "Département des Bouches-du-Rhône — Direction de l'action sociale",
+        "52, avenue de Saint-Just", "13004", "Marseille", ("Martine VASSAL", "Présidente"),
+        date(2019, 5, 2), ("Nadia", "BENSAID", "Assistante de service social"),
+    ),
+    DemoConvention(
+        "t6-cpam13", "131", "2019-012", "T6", "Caisse primaire d'assurance maladie des Bouches-du-Rhône",
+        "8, rue Jules Moulet", "13006", "Marseille", ("Pierre ROUSSEL", "Directeur"),
+        date(2019, 9, 1), ("Thierry", "GARCIA", "Technicien ouverture des droits"),
+    ),
+    DemoConvention(
+        "t8-msa", "131", "2021-002", "T8", "MSA Provence-Azur",
+        "152, avenue de Hambourg", "13008", "Marseille", ("Anne BERTRAND", "Directrice générale"),
+        date(2021, 1, 15), ("Laurent", "CHABERT", "Gestionnaire CMU"),
+        portee=Portee.MULTI_CAF, caisses_multi=("831", "841"),
+    ),
+    DemoConvention(
+        "t10-bailleur", "131", "2020-003", "T10", "Logis Méditerranée Habitat",
+        "25, rue Edouard Delanglade", "13006", "Marseille", ("Bernard OLIVIER", "Directeur général"),
+        date(2020, 2, 1), ("Karima", "HADDAD", "Chargée de gestion locative"),
+    ),
+    DemoConvention(
+        "t11-surendettement", "131", "2020-009", "T11", "Commission de surendettement des Bouches-du-Rhône",
+        "1, place Estrangin-Pastré", "13006", "Marseille", ("Hélène ROCHE", "Secrétaire de la commission"),
+        date(2020, 6, 1), ("Marc", "DURAND", "Instructeur des dossiers"),
+    ),
+    DemoConvention(
+        "t12-baj-marseille", "131", "2021-014", "T12", "Tribunal judiciaire de Marseille — Bureau d'aide juridictionnelle",
+        "6, rue Joseph Autran", "13006", "Marseille", ("Olivier LEURENT", "Président"),
+        date(2021, 9, 1), ("Isabelle", "FABRE", "Greffière"),
+        qualite_greffier=QualiteGreffier.GREFFIER,
+    ),
+    DemoConvention(
+        "t14-cdc", "131", "2022-001", "T14", "Caisse des dépôts et consignations — Direction des retraites",
+        "5, rue du Vergne", "33000", "Bordeaux", ("Michel YAHIEL", "Directeur des retraites"),
+        date(2022, 1, 3), ("Patrick", "LAGARDE", "Gestionnaire pensions de réversion"),
+        portee=Portee.NATIONALE,
+    ),
+    DemoConvention(
+        "t3-vacances", "161", "16/2020/002", "T3", "Association Vacances et Familles de la Charente",
+        "12, rue de Montmoreau", "16000", "Angoulême", ("Jeanne PETIT", "Présidente"),
+        date(2020, 3, 1), ("Hugo", "BERNARD", "Coordinateur aides aux vacances"),
+    ),
+    DemoConvention(
+        "t4-ccas-angouleme", "161", "16/2019/004", "T4", "Centre communal d'action sociale d'Angoulême",
+        "1, place de l'Hôtel de Ville", "16000", "Angoulême", ("Xavier BONNEFONT", "Président"),
+        date(2019, 4, 1), ("Émilie", "ROUSSEAU", "Instructrice RSA"),
+    ),
+    DemoConvention(
+        "t5-cd16", "161", "16/2018/011", "T5", "Département de la Charente — Direction de l'insertion",
+        "31, boulevard Émile Roux", "16000", "Angoulême", ("Jérôme SOURISSEAU", "Président"),
+        date(2018, 11, 1), ("Paul", "MOREAU", "Référent RSA"),
+    ),
+    DemoConvention(
+        "t9-udaf16", "161", "16/2019/007", "T9", "UDAF de la Charente — Service des majeurs protégés",
+        "8, rue Léonard Jarraud", "16000", "Angoulême", ("Dominique FAURE", "Président"),
+        date(2019, 7, 1), ("Aurélie", "GIRAUD", "Mandataire judiciaire"),
+        portee=Portee.MULTI_CAF, caisses_multi=("171", "791", "861"),
+    ),
+    DemoConvention(
+        "t16-dalo16", "161", "16/2021/001", "T16", "Commission de médiation DALO de la Charente",
+        "7-9, rue de la Préfecture", "16000", "Angoulême", ("Magali DEBATTE", "Préfète"),
+        date(2021, 2, 1), ("Sylvain", "MERCIER", "Instructeur des recours DALO"),
+    ),
+)
+
+# Staff of two Cafs: a gestionnaire and a security officer each.
+STAFF = (("131", Role.GESTIONNAIRE), ("131", Role.SECURITE), ("161", Role.GESTIONNAIRE), ("161", Role.SECURITE))
+STAFF_NOMS = {
+    ("131", Role.GESTIONNAIRE): ("Nathalie", "NOWARA"),
+    ("131", Role.SECURITE): ("Alain", "BRUNET"),
+    ("161", Role.GESTIONNAIRE): ("Françoise", "CAPDEVIELLE"),
+    ("161", Role.SECURITE): ("Didier", "LEROUX"),
+}
+
+
+def _rng(*parts: str) -> random.Random:
+    # Seeded per record, not per run, so that adding a record never changes the others.
+    return random.Random("cafpro-demo:" + ":".join(parts))
+
+
+def siret_demo(cle: str) -> str:
+    rng = _rng("siret", cle)
+    corps = "2" + "".join(str(rng.randrange(10)) for _ in range(12))
+    return next(corps + str(cle_) for cle_ in range(10) if luhn_valide(corps + str(cle_)))
+
+
+def identifiant_demo(cle: str) -> str:
+    rng = _rng("identifiant", cle)
+    return "".join(rng.choice(ALPHABET_IDENTIFIANT) for _ in range(LONGUEUR_IDENTIFIANT))
+
+
+def mot_de_passe_demo(cle: str) -> str:
+    return generer_mot_de_passe(rng=_rng("mot-de-passe", cle))
+
+
+def staff_username(numero: str, role: str) -> str:
+    return f"{'gestion' if role == Role.GESTIONNAIRE else 'securite'}.{numero}"
+
+
+def staff_password(numero: str, role: str) -> str:
+    return f"Cafpro-demo-{numero}-{role}"
+
+
+class Command(BaseCommand):
+    help = "Crée (ou complète) le jeu de démonstration déterministe ; --json l'affiche pour les scripts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="Affiche ce qui existe sous forme d'un objet JSON.")
+
+    def handle(self, *args, **options):
+        if not Caisse.objects.exists():
+            call_command("loaddata", "caisses", "routage", verbosity=0)
+        with transaction.atomic():
+            monde = self.construire()
+        if options["json"]:
+            self.stdout.write(json.dumps(monde, ensure_ascii=False, indent=2))
+        else:
+            self.afficher(monde)
+
+    def construire(self) -> dict:
+        caisses = {c.numero: c for c in Caisse.objects.all()}
+        habilitations = []
+        for demo in CONVENTIONS:
+            convention = self.convention(demo, caisses)
+            identifiant = identifiant_demo(demo.cle)
+            mot_de_passe = mot_de_passe_demo(demo.cle)
+            self.habilitation(demo, convention, identifiant, mot_de_passe)
+            habilitations.append(
+                {
+                    "identifiant": identifiant,
+                    "password": mot_de_passe,
+                    "profil": demo.profil,
+                    "caisse": demo.caisse,
+                    "scope": demo.portee,
+                    "convention": demo.numero,
+                    "partenaire": demo.partenaire,
+                }
+            )
+        staff = []
+        for numero, role in STAFF:
+            username = staff_username(numero, role)
+            password = staff_password(numero, role)
+            prenom, nom = STAFF_NOMS[(numero, role)]
+            if not User.objects.filter(username=username).exists():
+                User.objects.create_user(
+                    username,
+                    password,
+                    type_compte=TypeCompte.AGENT_CAF,
+                    caisse=caisses[numero],
+                    role=role,
+                    is_staff=True,
+                    first_name=prenom,
+                    last_name=nom,
+                    email=f"{username}@caf-demo.invalid",
+                )
+            staff.append({"username": username, "password": password, "caisse": numero, "role": str(role)})
+        return {"habilitations": habilitations, "staff": staff, "dossiers": []}
+
+    def convention(self, demo: DemoConvention, caisses: dict) -> Convention:
+        caisse = caisses[demo.caisse]
+        siret = demo.siret or siret_demo(demo.cle)
+        partenaire, _ = Partenaire.objects.get_or_create(
+            caisse=caisse,
+            siret=siret,
+            defaults={
+                "raison_sociale": demo.partenaire,
+                "adresse": demo.adresse,
+                "code_postal": demo.code_postal,
+                "ville": demo.ville,
+                "representant_nom": demo.representant[0],
+                "representant_qualite": demo.representant[1],
+                "responsable_prenom": demo.agent[0],
+                "responsable_nom": demo.agent[1],
+                "responsable_email": f"habilitations.{demo.cle}@partenaire-demo.invalid",
+            },
+        )
+        convention, creee = Convention.objects.get_or_create(
+            caisse=caisse,
+            numero=demo.numero,
+            defaults={
+                "partenaire": partenaire,
+                "profil": demo.profil,
+                "portee": demo.portee,
+                "date_effet": demo.date_effet,
+                "date_signature_caf": demo.date_effet,
+                "date_signature_partenaire": demo.date_effet,
+                "signataire_caf": demo.signataire_caf or f"Le directeur de la {caisse.nom}",
+                "signataire_partenaire": f"{demo.representant[0]}, {demo.representant[1]}",
+            },
+        )
+        if creee and demo.caisses_multi:
+            convention.caisses_multi.set([caisses[numero] for numero in demo.caisses_multi])
+        return convention
+
+    def habilitation(self, demo: DemoConvention, convention: Convention, identifiant: str, mot_de_passe: str) -> None:
+        if User.objects.filter(username=identifiant).exists():
+            return
+        user = User.objects.create_user(identifiant, mot_de_passe, type_compte=TypeCompte.PARTENAIRE)
+        prenom, nom, fonction = demo.agent
+        Habilitation.objects.create(
+            user=user,
+            convention=convention,
+            nom=nom,
+            prenom=prenom,
+            fonction=fonction,
+            qualite_greffier=demo.qualite_greffier,
+            adresse_professionnelle=f"{demo.partenaire}\n{demo.adresse}\n{demo.code_postal} {demo.ville}",
+            telephone="01 23 45 67 89",
+            email=f"{prenom.lower()}.{nom.lower()}@partenaire-demo.invalid",
+            contrat=Contrat.CDI,
+            etat=EtatHabilitation.ACTIVE,
+            date_demande=demo.date_effet,
+            date_ouverture=demo.date_effet,
+        )
+
+    def afficher(self, monde: dict) -> None:
+        self.stdout.write(self.style.SUCCESS("Jeu de démonstration prêt."))
+        self.stdout.write("\nPortail partenaires — http://127.0.0.1:8000/")
+        self.stdout.write(f"  {'identifiant':<12}{'mot de passe':<14}{'profil':<8}{'Caf':<6}{'portée':<11}convention")
+        for h in monde["habilitations"]:
+            self.stdout.write(
+                f"  {h['identifiant']:<12}{h['password']:<14}{h['profil']:<8}{h['caisse']:<6}{h['scope']:<11}{h['convention']}"
+            )
+        self.stdout.write("\nAdministration des Caf — http://127.0.0.1:8000/gestion/")
+        for s in monde["staff"]:
+            self.stdout.write(f"  {s['username']:<16}{s['password']:<32}Caf {s['caisse']}  {s['role']}")

@@ -1,0 +1,282 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from journal.ecriture import enregistrer
+from journal.models import Resultat, TypeEvenement
+
+from .models import Caisse, Convention, EtatConvention, Partenaire, RoutageCodePostal
+from .validators import normaliser_siret
+
+
+class PerimetreCaisseAdmin(admin.ModelAdmin):
+    """Caf gestionnaires see and change only their own Caisse's records (deny by default).
+
+    `chemin_caisse` is the lookup from the model to its Caisse. Superusers (national
+    administrators) see everything; any other staff account — a security officer, say —
+    sees nothing here.
+    """
+
+    chemin_caisse = "caisse"
+    # Foreign keys whose choices are restricted to the gestionnaire's Caisse, with the lookup
+    # from the target model to its Caisse.
+    choix_limites = {"caisse": "pk", "partenaire": "caisse", "convention": "caisse"}
+
+    @staticmethod
+    def _gere(request) -> bool:
+        user = request.user
+        return user.is_superuser or getattr(user, "est_gestionnaire", False)
+
+    def _dans_perimetre(self, request, obj) -> bool:
+        if obj is None or request.user.is_superuser:
+            return True
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if not self._gere(request):
+            return queryset.none()
+        return queryset.filter(**{self.chemin_caisse: request.user.caisse_id})
+
+    def has_module_permission(self, request):
+        return self._gere(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._gere(request) and self._dans_perimetre(request, obj)
+
+    def has_add_permission(self, request):
+        return self._gere(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._gere(request) and self._dans_perimetre(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Partners, conventions and habilitations are evidence for the journal: they end
+        # (dénonciation, suppression) but are not deleted.
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        lookup = self.choix_limites.get(db_field.name)
+        if lookup and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{lookup: request.user.caisse_id})
+            if db_field.name == "caisse":
+                kwargs["initial"] = request.user.caisse_id
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def journaliser(self, request, motif: str, caisse: str, **details) -> None:
+        enregistrer(
+            TypeEvenement.GESTION,
+            Resultat.SUCCES,
+            request=request,
+            motif=motif,
+            acteur=request.user.username,
+            caisse=caisse,
+            details=details,
+        )
+
+
+@admin.register(Caisse)
+class CaisseAdmin(admin.ModelAdmin):
+    list_display = ["numero", "nom", "ville", "departement", "defaut_departement", "dialogue_ouvert"]
+    list_filter = ["dialogue_ouvert", "est_maritime", "defaut_departement"]
+    search_fields = ["numero", "nom", "ville", "departement"]
+    ordering = ["numero"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or getattr(request.user, "est_gestionnaire", False)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        # The référentiel is national; a gestionnaire may only open or close the Dialogue
+        # rubrique of his own Caf.
+        if request.user.is_superuser:
+            return True
+        return obj is not None and getattr(request.user, "est_gestionnaire", False) and obj.pk == request.user.caisse_id
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return []
+        return [f.name for f in Caisse._meta.fields if f.name not in {"id", "dialogue_ouvert"}]
+
+
+@admin.register(RoutageCodePostal)
+class RoutageCodePostalAdmin(admin.ModelAdmin):
+    list_display = ["code_postal", "caisse"]
+    search_fields = ["code_postal", "caisse__numero", "caisse__nom"]
+    list_select_related = ["caisse"]
+    autocomplete_fields = ["caisse"]
+
+    # The national référentiel: national administrators only.
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class SiretField(forms.CharField):
+    def to_python(self, value):
+        return normaliser_siret(super().to_python(value))
+
+
+class PartenaireForm(forms.ModelForm):
+    siret = SiretField(label="Numéro SIRET", max_length=20, help_text=Partenaire._meta.get_field("siret").help_text)
+
+    class Meta:
+        model = Partenaire
+        fields = "__all__"
+
+
+class ConventionInline(admin.TabularInline):
+    model = Convention
+    fields = ["numero", "profil", "portee", "date_effet", "date_fin"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Partenaire)
+class PartenaireAdmin(PerimetreCaisseAdmin):
+    form = PartenaireForm
+    list_display = ["raison_sociale", "siret", "ville", "caisse", "responsable"]
+    list_filter = ["caisse"]
+    search_fields = ["raison_sociale", "siret", "ville", "code_postal", "responsable_nom"]
+    list_select_related = ["caisse"]
+    inlines = [ConventionInline]
+    fieldsets = [
+        (None, {"fields": ["caisse", "raison_sociale", "siret"]}),
+        ("Siège social", {"fields": ["adresse", "code_postal", "ville", "telephone", "email"]}),
+        ("Représentant", {"fields": ["representant_nom", "representant_qualite"]}),
+        (
+            "Responsable habilitations",
+            {
+                "fields": [
+                    "responsable_prenom",
+                    "responsable_nom",
+                    "responsable_telephone",
+                    "responsable_telecopie",
+                    "responsable_email",
+                    "responsable_adresse",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="responsable habilitations")
+    def responsable(self, obj):
+        return f"{obj.responsable_prenom} {obj.responsable_nom}"
+
+
+class ConventionForm(forms.ModelForm):
+    class Meta:
+        model = Convention
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            Convention.verifier_caisses_multi(cleaned.get("portee"), cleaned.get("caisses_multi"))
+        except ValidationError as exc:
+            for champ, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(champ, message)
+        return cleaned
+
+
+class EtatConventionFilter(admin.SimpleListFilter):
+    title = "état"
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return EtatConvention.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in EtatConvention.values:
+            return queryset.etat(self.value())
+        return queryset
+
+
+@admin.register(Convention)
+class ConventionAdmin(PerimetreCaisseAdmin):
+    form = ConventionForm
+    list_display = ["numero", "partenaire", "profil", "portee", "date_effet", "etat_affiche", "date_fin"]
+    list_filter = [EtatConventionFilter, "profil", "portee", "caisse"]
+    search_fields = ["numero", "partenaire__raison_sociale", "partenaire__siret"]
+    list_select_related = ["partenaire", "caisse"]
+    filter_horizontal = ["caisses_multi"]
+    readonly_fields = ["etat_affiche", "date_fin"]
+    fieldsets = [
+        (None, {"fields": ["numero", "caisse", "partenaire", "profil"]}),
+        ("Portée de l'accès", {"fields": ["portee", "caisses_multi"]}),
+        (
+            "Signature et durée",
+            {
+                "fields": [
+                    "signataire_caf",
+                    "date_signature_caf",
+                    "signataire_partenaire",
+                    "date_signature_partenaire",
+                    "date_effet",
+                    "etat_affiche",
+                ]
+            },
+        ),
+        (
+            "Fin de la convention",
+            {
+                "fields": [
+                    "date_denonciation",
+                    "denonciation_par",
+                    "date_resiliation",
+                    "motif_resiliation",
+                    "date_fin",
+                ],
+                "description": "Dénonciation par l'une ou l'autre partie au plus tard deux mois avant "
+                "l'échéance annuelle ; résiliation immédiate par la Caf en cas de manquement.",
+            },
+        ),
+    ]
+
+    @admin.display(description="état")
+    def etat_affiche(self, obj):
+        if obj.pk is None:
+            return "—"
+        etat = obj.etat()
+        if etat == EtatConvention.EN_FIN:
+            return f"{etat.label} le {obj.date_fin:%d/%m/%Y}"
+        return etat.label
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for champ, motif in (("date_denonciation", "dénonciation"), ("date_resiliation", "résiliation")):
+            if champ in form.changed_data and getattr(obj, champ):
+                self.journaliser(
+                    request,
+                    f"{motif} de la convention {obj.numero}",
+                    obj.caisse.numero,
+                    convention=obj.numero,
+                    date_fin=obj.date_fin.isoformat(),
+                )

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Cafpro's two commands, for a fresh clone with nothing but Python 3.11:
+
+    python3 dev.py run     install, migrate, load the référentiel and the demo, serve
+                           the portal on http://127.0.0.1:8000/
+    python3 dev.py test    run the whole test suite (extra pytest arguments may follow)
+
+Both create `.venv/` and install the pinned requirements the first time (and again
+whenever requirements/*.txt change). Set DATABASE_URL to use PostgreSQL instead of the
+embedded SQLite file.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / "bin" / "python"
+REQUIREMENTS = [ROOT / "requirements" / "base.txt", ROOT / "requirements" / "dev.txt"]
+STAMP = VENV / ".cafpro-requirements.sha256"
+
+
+def fail(message: str) -> None:
+    print(f"dev.py : {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def requirements_digest() -> str:
+    digest = hashlib.sha256()
+    for path in REQUIREMENTS:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> None:
+    if sys.version_info < (3, 11):
+        fail(f"Python 3.11 ou plus est nécessaire (ici {sys.version.split()[0]}).")
+    if not PYTHON.exists():
+        print("Création de l'environnement virtuel .venv/ …", flush=True)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except Exception as exc:  # ensurepip missing on some distributions
+            fail(f"impossible de créer .venv/ ({exc}). Sous Debian/Ubuntu : apt-get install python3-venv")
+    digest = requirements_digest()
+    if not STAMP.exists() or STAMP.read_text() != digest:
+        print("Installation des dépendances (requirements/dev.txt) …", flush=True)
+        subprocess.run(
+            [PYTHON, "-m", "pip", "install", "--quiet", "-r", str(ROOT / "requirements" / "dev.txt")],
+            check=True,
+        )
+        STAMP.write_text(digest)
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], check=True, cwd=ROOT)
+
+
+def run(args: list[str]) -> None:
+    ensure_environment()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cafpro.settings.dev")
+    manage("migrate", "--noinput", "--verbosity", "0")
+    manage("loaddata", "caisses", "routage", "--verbosity", "0")
+    manage("demo")
+    address = args[0] if args else "127.0.0.1:8000"
+    print(f"\nPortail : http://{address}/   Administration : http://{address}/gestion/   (Ctrl+C pour arrêter)\n")
+    os.chdir(ROOT)
+    os.execv(PYTHON, [str(PYTHON), "manage.py", "runserver", address])
+
+
+def test(args: list[str]) -> None:
+    ensure_environment()
+    os.chdir(ROOT)
+    os.execv(PYTHON, [str(PYTHON), "-m", "pytest", *args])
+
+
+COMMANDS = {"run": run, "test": test}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        sys.exit(2)
+    COMMANDS[sys.argv[1]](sys.argv[2:])

@@ -1,0 +1,1 @@
+"""Allocataire records: built with the consultation issue (see issues list)."""

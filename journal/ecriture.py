@@ -1,0 +1,63 @@
+"""The one way events enter the journal.
+
+Fail closed: any error while writing propagates, so that the action being recorded —
+run in the same transaction — does not happen (ASVS 16.5.3). No parameter takes a
+password or a session key, so none can be stored.
+"""
+
+import re
+
+from django.conf import settings
+
+from .models import Evenement, Resultat, TypeEvenement
+
+_CONTROLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def neutraliser(texte: str, longueur: int) -> str:
+    """Strip control characters (CR/LF log injection, ASVS 16.4.1) and bound the length."""
+    return _CONTROLE.sub(" ", str(texte or ""))[:longueur]
+
+
+def adresse_client(request) -> str | None:
+    """The client's address: the socket's peer, or the proxy's record of it when a
+    configured number of trusted proxies stands in front (never a raw X-Forwarded-For)."""
+    if request is None:
+        return None
+    proxies = getattr(settings, "CAFPRO_TRUSTED_PROXIES", 0)
+    if proxies:
+        chaine = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(chaine) >= proxies:
+            return chaine[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def enregistrer(
+    type: TypeEvenement,
+    resultat: Resultat,
+    *,
+    request=None,
+    motif: str = "",
+    identifiant: str = "",
+    habilitation_id: int | None = None,
+    acteur: str = "",
+    caisse: str = "",
+    numero_allocataire: str = "",
+    rubrique: str = "",
+    periode: str = "",
+    details: dict | None = None,
+) -> Evenement:
+    return Evenement.objects.create(
+        type=type,
+        resultat=resultat,
+        motif=neutraliser(motif, 200),
+        identifiant=neutraliser(identifiant, 150),
+        habilitation_id=habilitation_id,
+        acteur=neutraliser(acteur, 150),
+        caisse=neutraliser(caisse, 4),
+        adresse_ip=adresse_client(request),
+        numero_allocataire=neutraliser(numero_allocataire, 20),
+        rubrique=neutraliser(rubrique, 50),
+        periode=neutraliser(periode, 50),
+        details=details or {},
+    )
