@@ -37,7 +37,7 @@ def requirements_digest() -> str:
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 — the message is for whoever runs an older python3
         fail(f"Python 3.11 ou plus est nécessaire (ici {sys.version.split()[0]}).")
     if not PYTHON.exists():
         print("Création de l'environnement virtuel .venv/ …", flush=True)

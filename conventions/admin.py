@@ -143,7 +143,7 @@ class PartenaireForm(forms.ModelForm):
 
     class Meta:
         model = Partenaire
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 — the ModelAdmin fieldsets choose the fields
 
 
 class ConventionInline(admin.TabularInline):
@@ -193,7 +193,7 @@ class PartenaireAdmin(PerimetreCaisseAdmin):
 class ConventionForm(forms.ModelForm):
     class Meta:
         model = Convention
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 — the ModelAdmin fieldsets choose the fields
 
     def clean(self):
         cleaned = super().clean()

@@ -268,11 +268,19 @@ class Convention(models.Model):
         verbose_name = "convention"
         ordering = ["caisse__numero", "numero"]
         constraints = [
-            models.UniqueConstraint(fields=["caisse", "numero"], name="conventions_convention_numero_unique_par_caisse"),
+            models.UniqueConstraint(
+                fields=["caisse", "numero"], name="conventions_convention_numero_unique_par_caisse"
+            ),
         ]
 
     def __str__(self):
         return f"{self.numero} ({self.profil})"
+
+    def save(self, *args, **kwargs):
+        self.date_fin = self.calculer_date_fin()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "date_fin"}
+        super().save(*args, **kwargs)
 
     # --- Duration: one year, renewed tacitly by one-year periods (01-… art. 6) -------------
 
@@ -380,9 +388,3 @@ class Convention(models.Model):
                     erreurs["motif_resiliation"] = "Indiquez le manquement qui justifie la résiliation."
         if erreurs:
             raise ValidationError(erreurs)
-
-    def save(self, *args, **kwargs):
-        self.date_fin = self.calculer_date_fin()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "date_fin"}
-        super().save(*args, **kwargs)

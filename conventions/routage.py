@@ -30,4 +30,3 @@ def caisse_pour_code_postal(code_postal: str) -> Caisse | None:
         .filter(departement=departement_du_code_postal(code_postal), defaut_departement=True)
         .first()
     )
-

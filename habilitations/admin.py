@@ -38,7 +38,16 @@ class SuppressionForm(forms.Form):
 @admin.register(Habilitation)
 class HabilitationAdmin(PerimetreCaisseAdmin):
     chemin_caisse = "convention__caisse"
-    list_display = ["identifiant", "nom", "prenom", "partenaire", "convention", "profil", "etat_affiche", "date_ouverture"]
+    list_display = [
+        "identifiant",
+        "nom",
+        "prenom",
+        "partenaire",
+        "convention",
+        "profil",
+        "etat_affiche",
+        "date_ouverture",
+    ]
     list_filter = [EtatEffectifFilter, "convention__profil", "contrat", "convention__caisse"]
     search_fields = [
         "user__username",
@@ -52,7 +61,20 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
     readonly_fields = ["identifiant", "profil", "etat_affiche", "date_ouverture", "date_suppression"]
     actions = ["ouvrir_droits", "suspendre", "reactiver", "programmer_suppression"]
     fieldsets = [
-        ("Accès", {"fields": ["identifiant", "convention", "profil", "etat_affiche", "date_demande", "date_ouverture", "date_suppression"]}),
+        (
+            "Accès",
+            {
+                "fields": [
+                    "identifiant",
+                    "convention",
+                    "profil",
+                    "etat_affiche",
+                    "date_demande",
+                    "date_ouverture",
+                    "date_suppression",
+                ]
+            },
+        ),
         (
             "Demande d'accès au service Cafpro",
             {
@@ -197,7 +219,13 @@ class CompteCafAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "caisse", "role", "usable_password", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "caisse", "role", "usable_password", "password1", "password2"],
+            },
+        ),
     ]
     filter_horizontal = []
 

@@ -59,9 +59,7 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    username = models.CharField(
-        "identifiant", max_length=150, unique=True, validators=[UnicodeUsernameValidator()]
-    )
+    username = models.CharField("identifiant", max_length=150, unique=True, validators=[UnicodeUsernameValidator()])
     type_compte = models.CharField(
         "type de compte", max_length=12, choices=TypeCompte.choices, default=TypeCompte.AGENT_CAF
     )
@@ -217,6 +215,16 @@ class Habilitation(models.Model):
     def __str__(self):
         return f"{self.identifiant} — {self.prenom} {self.nom}"
 
+    def save(self, *args, **kwargs):
+        if self.user_id is None:
+            self.user = User.objects.create_partenaire()
+        super().save(*args, **kwargs)
+        # Django's own checks (ModelBackend, sessions) see the account closed too.
+        actif = self.etat_effectif() == EtatHabilitation.ACTIVE
+        if self.user.is_active != actif:
+            self.user.is_active = actif
+            self.user.save(update_fields=["is_active"])
+
     @property
     def identifiant(self) -> str:
         return self.user.username if self.user_id else ""
@@ -251,16 +259,6 @@ class Habilitation(models.Model):
             raise ValidationError(
                 {"convention": "Cette convention n'est pas en vigueur : aucune habilitation ne peut y être demandée."}
             )
-
-    def save(self, *args, **kwargs):
-        if self.user_id is None:
-            self.user = User.objects.create_partenaire()
-        super().save(*args, **kwargs)
-        # Django's own checks (ModelBackend, sessions) see the account closed too.
-        actif = self.etat_effectif() == EtatHabilitation.ACTIVE
-        if self.user.is_active != actif:
-            self.user.is_active = actif
-            self.user.save(update_fields=["is_active"])
 
     # --- Life cycle, driven by the Caf's gestionnaires -------------------------------------
 

@@ -50,9 +50,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 # Mirrors Django's own security.W009 test, but fails instead of warning: a weak key
 # would let anyone forge sessions and password-reset tokens.
-if not DEBUG and (
-    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
-):
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
     raise ImproperlyConfigured(
         "SECRET_KEY manquante ou trop faible : en production, définissez une clé aléatoire "
         "d'au moins 50 caractères (python -c 'import secrets; print(secrets.token_urlsafe(64))')."

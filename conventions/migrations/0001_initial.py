@@ -8,112 +8,295 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Caisse',
+            name="Caisse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('numero', models.CharField(help_text='Numéro de la Caf (011 … 974), ou CMAF.', max_length=4, unique=True, verbose_name='numéro')),
-                ('nom', models.CharField(max_length=100, verbose_name='nom')),
-                ('ville', models.CharField(max_length=100, verbose_name='ville')),
-                ('departement', models.CharField(max_length=3, verbose_name='département')),
-                ('est_maritime', models.BooleanField(default=False, help_text="La CMAF n'est jamais atteinte par un code postal.", verbose_name='Caisse Maritime')),
-                ('defaut_departement', models.BooleanField(default=False, help_text='Caf retenue pour un code postal du département sans routage particulier.', verbose_name='Caf par défaut du département')),
-                ('adresse', models.TextField(blank=True, verbose_name='adresse')),
-                ('telephone', models.CharField(blank=True, max_length=20, verbose_name='téléphone')),
-                ('telecopie', models.CharField(blank=True, max_length=20, verbose_name='télécopie')),
-                ('contact', models.CharField(blank=True, max_length=100, verbose_name='chargé de communication')),
-                ('dialogue_ouvert', models.BooleanField(default=False, help_text='La rubrique optionnelle de dialogue avec les partenaires (manuel Cafpro V5).', verbose_name='rubrique Dialogue ouverte')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "numero",
+                    models.CharField(
+                        help_text="Numéro de la Caf (011 … 974), ou CMAF.",
+                        max_length=4,
+                        unique=True,
+                        verbose_name="numéro",
+                    ),
+                ),
+                ("nom", models.CharField(max_length=100, verbose_name="nom")),
+                ("ville", models.CharField(max_length=100, verbose_name="ville")),
+                ("departement", models.CharField(max_length=3, verbose_name="département")),
+                (
+                    "est_maritime",
+                    models.BooleanField(
+                        default=False,
+                        help_text="La CMAF n'est jamais atteinte par un code postal.",
+                        verbose_name="Caisse Maritime",
+                    ),
+                ),
+                (
+                    "defaut_departement",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Caf retenue pour un code postal du département sans routage particulier.",
+                        verbose_name="Caf par défaut du département",
+                    ),
+                ),
+                ("adresse", models.TextField(blank=True, verbose_name="adresse")),
+                ("telephone", models.CharField(blank=True, max_length=20, verbose_name="téléphone")),
+                ("telecopie", models.CharField(blank=True, max_length=20, verbose_name="télécopie")),
+                ("contact", models.CharField(blank=True, max_length=100, verbose_name="chargé de communication")),
+                (
+                    "dialogue_ouvert",
+                    models.BooleanField(
+                        default=False,
+                        help_text="La rubrique optionnelle de dialogue avec les partenaires (manuel Cafpro V5).",
+                        verbose_name="rubrique Dialogue ouverte",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'caisse',
-                'ordering': ['numero'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('defaut_departement', True)), fields=('departement',), name='conventions_caisse_un_defaut_par_departement'), models.CheckConstraint(condition=models.Q(('defaut_departement', True), ('est_maritime', True), _negated=True), name='conventions_caisse_cmaf_hors_routage')],
+                "verbose_name": "caisse",
+                "ordering": ["numero"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("defaut_departement", True)),
+                        fields=("departement",),
+                        name="conventions_caisse_un_defaut_par_departement",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("defaut_departement", True), ("est_maritime", True), _negated=True),
+                        name="conventions_caisse_cmaf_hors_routage",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Partenaire',
+            name="Partenaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('raison_sociale', models.CharField(max_length=200, verbose_name='raison sociale')),
-                ('siret', models.CharField(help_text='14 chiffres ; les espaces sont acceptés (ex. 215 401 845 000 15).', max_length=14, validators=[conventions.validators.valider_siret], verbose_name='numéro SIRET')),
-                ('adresse', models.TextField(verbose_name='adresse du siège')),
-                ('code_postal', models.CharField(max_length=5, validators=[conventions.validators.valider_code_postal], verbose_name='code postal')),
-                ('ville', models.CharField(max_length=100, verbose_name='ville')),
-                ('telephone', models.CharField(blank=True, max_length=20, verbose_name='téléphone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse électronique')),
-                ('representant_nom', models.CharField(help_text='Ex. : Michel BREUILLE', max_length=150, verbose_name='représentant')),
-                ('representant_qualite', models.CharField(help_text='Ex. : Maire', max_length=100, verbose_name='qualité du représentant')),
-                ('responsable_nom', models.CharField(max_length=100, verbose_name='nom du responsable habilitations')),
-                ('responsable_prenom', models.CharField(max_length=100, verbose_name='prénom du responsable habilitations')),
-                ('responsable_telephone', models.CharField(blank=True, max_length=20, verbose_name='téléphone professionnel')),
-                ('responsable_telecopie', models.CharField(blank=True, max_length=20, verbose_name='fax professionnel')),
-                ('responsable_email', models.EmailField(blank=True, max_length=254, verbose_name='adresse électronique professionnelle')),
-                ('responsable_adresse', models.TextField(blank=True, verbose_name='adresse (si différente)')),
-                ('cree_le', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('modifie_le', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('caisse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partenaires', to='conventions.caisse', verbose_name='Caf gestionnaire')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("raison_sociale", models.CharField(max_length=200, verbose_name="raison sociale")),
+                (
+                    "siret",
+                    models.CharField(
+                        help_text="14 chiffres ; les espaces sont acceptés (ex. 215 401 845 000 15).",
+                        max_length=14,
+                        validators=[conventions.validators.valider_siret],
+                        verbose_name="numéro SIRET",
+                    ),
+                ),
+                ("adresse", models.TextField(verbose_name="adresse du siège")),
+                (
+                    "code_postal",
+                    models.CharField(
+                        max_length=5,
+                        validators=[conventions.validators.valider_code_postal],
+                        verbose_name="code postal",
+                    ),
+                ),
+                ("ville", models.CharField(max_length=100, verbose_name="ville")),
+                ("telephone", models.CharField(blank=True, max_length=20, verbose_name="téléphone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="adresse électronique")),
+                (
+                    "representant_nom",
+                    models.CharField(help_text="Ex. : Michel BREUILLE", max_length=150, verbose_name="représentant"),
+                ),
+                (
+                    "representant_qualite",
+                    models.CharField(help_text="Ex. : Maire", max_length=100, verbose_name="qualité du représentant"),
+                ),
+                ("responsable_nom", models.CharField(max_length=100, verbose_name="nom du responsable habilitations")),
+                (
+                    "responsable_prenom",
+                    models.CharField(max_length=100, verbose_name="prénom du responsable habilitations"),
+                ),
+                (
+                    "responsable_telephone",
+                    models.CharField(blank=True, max_length=20, verbose_name="téléphone professionnel"),
+                ),
+                (
+                    "responsable_telecopie",
+                    models.CharField(blank=True, max_length=20, verbose_name="fax professionnel"),
+                ),
+                (
+                    "responsable_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="adresse électronique professionnelle"),
+                ),
+                ("responsable_adresse", models.TextField(blank=True, verbose_name="adresse (si différente)")),
+                ("cree_le", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("modifie_le", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "caisse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partenaires",
+                        to="conventions.caisse",
+                        verbose_name="Caf gestionnaire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partenaire',
-                'ordering': ['raison_sociale'],
+                "verbose_name": "partenaire",
+                "ordering": ["raison_sociale"],
             },
         ),
         migrations.CreateModel(
-            name='Convention',
+            name="Convention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('numero', models.CharField(help_text="Tel que la Caf l'écrit : 2018-001, 2017 / 006 / T2, 78/2016/XXAS – T2…", max_length=60, verbose_name='numéro de convention')),
-                ('profil', models.CharField(choices=profils.definitions.profil_choices, max_length=3, verbose_name='profil')),
-                ('portee', models.CharField(choices=[('locale', 'locale (la Caf signataire)'), ('multi_caf', 'multi-Caf (liste de Caf)'), ('nationale', 'nationale (toutes les Caf)')], default='locale', max_length=10, verbose_name="portée de l'accès")),
-                ('signataire_caf', models.CharField(blank=True, max_length=150, verbose_name='signataire pour la Caf')),
-                ('date_signature_caf', models.DateField(blank=True, null=True, verbose_name='signée par la Caf le')),
-                ('signataire_partenaire', models.CharField(blank=True, max_length=150, verbose_name='signataire pour le partenaire')),
-                ('date_signature_partenaire', models.DateField(blank=True, null=True, verbose_name='signée par le partenaire le')),
-                ('date_effet', models.DateField(help_text='La convention vaut un an à compter de cette date, renouvelée tacitement.', verbose_name="date d'effet")),
-                ('date_denonciation', models.DateField(blank=True, help_text="Au plus tard deux mois avant l'échéance annuelle ; la convention prend fin à cette échéance.", null=True, verbose_name='dénonciation notifiée le')),
-                ('denonciation_par', models.CharField(blank=True, choices=[('caf', 'la Caf'), ('partenaire', 'le partenaire')], max_length=10, verbose_name='dénoncée par')),
-                ('date_resiliation', models.DateField(blank=True, help_text='Résiliation immédiate par la Caf en cas de non-respect des obligations.', null=True, verbose_name='résiliée pour manquement le')),
-                ('motif_resiliation', models.TextField(blank=True, verbose_name='motif de la résiliation')),
-                ('date_fin', models.DateField(blank=True, editable=False, null=True, verbose_name='fin de la convention')),
-                ('cree_le', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('modifie_le', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('caisse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conventions', to='conventions.caisse', verbose_name='Caf signataire')),
-                ('caisses_multi', models.ManyToManyField(blank=True, help_text='Pour un accès multi-Caf seulement : les Caf dont les dossiers sont consultables, en plus de la Caf signataire.', related_name='conventions_multi_caf', to='conventions.caisse', verbose_name='Caf couvertes (accès multi-Caf)')),
-                ('partenaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conventions', to='conventions.partenaire')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "numero",
+                    models.CharField(
+                        help_text="Tel que la Caf l'écrit : 2018-001, 2017 / 006 / T2, 78/2016/XXAS – T2…",
+                        max_length=60,
+                        verbose_name="numéro de convention",
+                    ),
+                ),
+                (
+                    "profil",
+                    models.CharField(choices=profils.definitions.profil_choices, max_length=3, verbose_name="profil"),
+                ),
+                (
+                    "portee",
+                    models.CharField(
+                        choices=[
+                            ("locale", "locale (la Caf signataire)"),
+                            ("multi_caf", "multi-Caf (liste de Caf)"),
+                            ("nationale", "nationale (toutes les Caf)"),
+                        ],
+                        default="locale",
+                        max_length=10,
+                        verbose_name="portée de l'accès",
+                    ),
+                ),
+                ("signataire_caf", models.CharField(blank=True, max_length=150, verbose_name="signataire pour la Caf")),
+                ("date_signature_caf", models.DateField(blank=True, null=True, verbose_name="signée par la Caf le")),
+                (
+                    "signataire_partenaire",
+                    models.CharField(blank=True, max_length=150, verbose_name="signataire pour le partenaire"),
+                ),
+                (
+                    "date_signature_partenaire",
+                    models.DateField(blank=True, null=True, verbose_name="signée par le partenaire le"),
+                ),
+                (
+                    "date_effet",
+                    models.DateField(
+                        help_text="La convention vaut un an à compter de cette date, renouvelée tacitement.",
+                        verbose_name="date d'effet",
+                    ),
+                ),
+                (
+                    "date_denonciation",
+                    models.DateField(
+                        blank=True,
+                        help_text="Au plus tard deux mois avant l'échéance annuelle ; la convention prend fin à cette échéance.",
+                        null=True,
+                        verbose_name="dénonciation notifiée le",
+                    ),
+                ),
+                (
+                    "denonciation_par",
+                    models.CharField(
+                        blank=True,
+                        choices=[("caf", "la Caf"), ("partenaire", "le partenaire")],
+                        max_length=10,
+                        verbose_name="dénoncée par",
+                    ),
+                ),
+                (
+                    "date_resiliation",
+                    models.DateField(
+                        blank=True,
+                        help_text="Résiliation immédiate par la Caf en cas de non-respect des obligations.",
+                        null=True,
+                        verbose_name="résiliée pour manquement le",
+                    ),
+                ),
+                ("motif_resiliation", models.TextField(blank=True, verbose_name="motif de la résiliation")),
+                (
+                    "date_fin",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="fin de la convention"),
+                ),
+                ("cree_le", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                ("modifie_le", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "caisse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conventions",
+                        to="conventions.caisse",
+                        verbose_name="Caf signataire",
+                    ),
+                ),
+                (
+                    "caisses_multi",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Pour un accès multi-Caf seulement : les Caf dont les dossiers sont consultables, en plus de la Caf signataire.",
+                        related_name="conventions_multi_caf",
+                        to="conventions.caisse",
+                        verbose_name="Caf couvertes (accès multi-Caf)",
+                    ),
+                ),
+                (
+                    "partenaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conventions",
+                        to="conventions.partenaire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'convention',
-                'ordering': ['caisse__numero', 'numero'],
+                "verbose_name": "convention",
+                "ordering": ["caisse__numero", "numero"],
             },
         ),
         migrations.CreateModel(
-            name='RoutageCodePostal',
+            name="RoutageCodePostal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_postal', models.CharField(max_length=5, unique=True, validators=[conventions.validators.valider_code_postal], verbose_name='code postal')),
-                ('caisse', models.ForeignKey(limit_choices_to={'est_maritime': False}, on_delete=django.db.models.deletion.PROTECT, related_name='routages', to='conventions.caisse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code_postal",
+                    models.CharField(
+                        max_length=5,
+                        unique=True,
+                        validators=[conventions.validators.valider_code_postal],
+                        verbose_name="code postal",
+                    ),
+                ),
+                (
+                    "caisse",
+                    models.ForeignKey(
+                        limit_choices_to={"est_maritime": False},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="routages",
+                        to="conventions.caisse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routage de code postal',
-                'verbose_name_plural': 'routages de codes postaux',
-                'ordering': ['code_postal'],
+                "verbose_name": "routage de code postal",
+                "verbose_name_plural": "routages de codes postaux",
+                "ordering": ["code_postal"],
             },
         ),
         migrations.AddConstraint(
-            model_name='partenaire',
-            constraint=models.UniqueConstraint(fields=('caisse', 'siret'), name='conventions_partenaire_siret_unique_par_caisse'),
+            model_name="partenaire",
+            constraint=models.UniqueConstraint(
+                fields=("caisse", "siret"), name="conventions_partenaire_siret_unique_par_caisse"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='convention',
-            constraint=models.UniqueConstraint(fields=('caisse', 'numero'), name='conventions_convention_numero_unique_par_caisse'),
+            model_name="convention",
+            constraint=models.UniqueConstraint(
+                fields=("caisse", "numero"), name="conventions_convention_numero_unique_par_caisse"
+            ),
         ),
     ]

@@ -10,76 +10,209 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('conventions', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("conventions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='identifiant')),
-                ('type_compte', models.CharField(choices=[('partenaire', "agent d'un partenaire"), ('agent_caf', 'agent de la Caf')], default='agent_caf', max_length=12, verbose_name='type de compte')),
-                ('role', models.CharField(blank=True, choices=[('gestionnaire', 'gestionnaire Cafpro'), ('securite', 'responsable sécurité')], max_length=12, verbose_name='rôle')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='nom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse électronique')),
-                ('is_staff', models.BooleanField(default=False, verbose_name="accès à l'administration")),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='créé le')),
-                ('caisse', models.ForeignKey(blank=True, help_text="La Caf de l'agent (comptes du personnel de Caf).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agents', to='conventions.caisse', verbose_name='Caf')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="identifiant",
+                    ),
+                ),
+                (
+                    "type_compte",
+                    models.CharField(
+                        choices=[("partenaire", "agent d'un partenaire"), ("agent_caf", "agent de la Caf")],
+                        default="agent_caf",
+                        max_length=12,
+                        verbose_name="type de compte",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[("gestionnaire", "gestionnaire Cafpro"), ("securite", "responsable sécurité")],
+                        max_length=12,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="nom")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="adresse électronique")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="accès à l'administration")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="créé le")),
+                (
+                    "caisse",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="La Caf de l'agent (comptes du personnel de Caf).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agents",
+                        to="conventions.caisse",
+                        verbose_name="Caf",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compte',
+                "verbose_name": "compte",
             },
             managers=[
-                ('objects', habilitations.models.UserManager()),
+                ("objects", habilitations.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Habilitation',
+            name="Habilitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('nom', models.CharField(max_length=100, verbose_name='nom')),
-                ('prenom', models.CharField(max_length=100, verbose_name='prénom')),
-                ('fonction', models.CharField(max_length=150, verbose_name='fonction')),
-                ('qualite_greffier', models.CharField(blank=True, choices=[('greffier_en_chef', 'greffier en chef'), ('greffier', 'greffier'), ('faisant_fonction', 'fonctionnaire faisant fonction de greffier')], help_text="Obligatoire pour le profil T12, réservé aux greffiers des bureaux d'aide juridictionnelle.", max_length=20, verbose_name='qualité de greffier')),
-                ('adresse_professionnelle', models.TextField(verbose_name='adresse professionnelle')),
-                ('telephone', models.CharField(max_length=20, verbose_name='tél. professionnel')),
-                ('telecopie', models.CharField(blank=True, max_length=20, verbose_name='fax professionnel')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail professionnel')),
-                ('contrat', models.CharField(choices=[('CDI', 'CDI'), ('CDD', 'CDD')], max_length=3, verbose_name='contrat')),
-                ('etat', models.CharField(choices=[('demandee', 'demandée'), ('active', 'active'), ('suspendue', 'suspendue'), ('verrouillee', 'verrouillée')], default='demandee', max_length=12, verbose_name='état')),
-                ('date_demande', models.DateField(default=django.utils.timezone.localdate, verbose_name='demande reçue le')),
-                ('date_ouverture', models.DateField(blank=True, editable=False, null=True, verbose_name='droits ouverts le')),
-                ('date_suppression', models.DateField(blank=True, editable=False, help_text="Date d'effet de la demande de suppression d'accès.", null=True, verbose_name='suppression à compter du')),
-                ('cree_le', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('modifie_le', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('convention', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='habilitations', to='conventions.convention')),
-                ('user', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='habilitation', to=settings.AUTH_USER_MODEL, verbose_name='compte')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("nom", models.CharField(max_length=100, verbose_name="nom")),
+                ("prenom", models.CharField(max_length=100, verbose_name="prénom")),
+                ("fonction", models.CharField(max_length=150, verbose_name="fonction")),
+                (
+                    "qualite_greffier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("greffier_en_chef", "greffier en chef"),
+                            ("greffier", "greffier"),
+                            ("faisant_fonction", "fonctionnaire faisant fonction de greffier"),
+                        ],
+                        help_text="Obligatoire pour le profil T12, réservé aux greffiers des bureaux d'aide juridictionnelle.",
+                        max_length=20,
+                        verbose_name="qualité de greffier",
+                    ),
+                ),
+                ("adresse_professionnelle", models.TextField(verbose_name="adresse professionnelle")),
+                ("telephone", models.CharField(max_length=20, verbose_name="tél. professionnel")),
+                ("telecopie", models.CharField(blank=True, max_length=20, verbose_name="fax professionnel")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail professionnel")),
+                (
+                    "contrat",
+                    models.CharField(choices=[("CDI", "CDI"), ("CDD", "CDD")], max_length=3, verbose_name="contrat"),
+                ),
+                (
+                    "etat",
+                    models.CharField(
+                        choices=[
+                            ("demandee", "demandée"),
+                            ("active", "active"),
+                            ("suspendue", "suspendue"),
+                            ("verrouillee", "verrouillée"),
+                        ],
+                        default="demandee",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "date_demande",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="demande reçue le"),
+                ),
+                (
+                    "date_ouverture",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="droits ouverts le"),
+                ),
+                (
+                    "date_suppression",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        help_text="Date d'effet de la demande de suppression d'accès.",
+                        null=True,
+                        verbose_name="suppression à compter du",
+                    ),
+                ),
+                ("cree_le", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                ("modifie_le", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "convention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="habilitations",
+                        to="conventions.convention",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="habilitation",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="compte",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'habilitation',
-                'ordering': ['nom', 'prenom'],
+                "verbose_name": "habilitation",
+                "ordering": ["nom", "prenom"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('type_compte', 'agent_caf'), models.Q(('caisse__isnull', True), ('is_staff', False), ('is_superuser', False), ('role', '')), _connector='OR'), name='habilitations_user_partenaire_hors_administration'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("type_compte", "agent_caf"),
+                    models.Q(("caisse__isnull", True), ("is_staff", False), ("is_superuser", False), ("role", "")),
+                    _connector="OR",
+                ),
+                name="habilitations_user_partenaire_hors_administration",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('type_compte', 'partenaire'), ('caisse__isnull', False), ('is_superuser', True), _connector='OR'), name='habilitations_user_agent_caf_rattache_a_une_caisse'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("type_compte", "partenaire"), ("caisse__isnull", False), ("is_superuser", True), _connector="OR"
+                ),
+                name="habilitations_user_agent_caf_rattache_a_une_caisse",
+            ),
         ),
     ]

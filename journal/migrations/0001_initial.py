@@ -5,35 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Evenement',
+            name="Evenement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('horodatage', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='horodatage')),
-                ('type', models.CharField(choices=[('connexion', 'connexion'), ('deconnexion', 'déconnexion'), ('expiration', 'expiration de session'), ('verrouillage', 'verrouillage'), ('consultation', 'consultation'), ('refus', "refus d'accès"), ('mot_de_passe', 'changement de mot de passe'), ('gestion', "action d'un gestionnaire")], max_length=20, verbose_name='type')),
-                ('resultat', models.CharField(choices=[('succes', 'réussite'), ('echec', 'échec'), ('refus', 'refus')], max_length=10, verbose_name='résultat')),
-                ('motif', models.CharField(blank=True, max_length=200, verbose_name='motif')),
-                ('identifiant', models.CharField(blank=True, db_index=True, max_length=150, verbose_name='identifiant')),
-                ('habilitation_id', models.BigIntegerField(blank=True, null=True, verbose_name='habilitation')),
-                ('acteur', models.CharField(blank=True, max_length=150, verbose_name='acteur')),
-                ('caisse', models.CharField(blank=True, max_length=4, verbose_name='caisse')),
-                ('adresse_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='adresse du client')),
-                ('numero_allocataire', models.CharField(blank=True, max_length=20, verbose_name="numéro d'allocataire")),
-                ('rubrique', models.CharField(blank=True, max_length=50, verbose_name='rubrique')),
-                ('periode', models.CharField(blank=True, max_length=50, verbose_name='période')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='détails')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "horodatage",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="horodatage"),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("connexion", "connexion"),
+                            ("deconnexion", "déconnexion"),
+                            ("expiration", "expiration de session"),
+                            ("verrouillage", "verrouillage"),
+                            ("consultation", "consultation"),
+                            ("refus", "refus d'accès"),
+                            ("mot_de_passe", "changement de mot de passe"),
+                            ("gestion", "action d'un gestionnaire"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "resultat",
+                    models.CharField(
+                        choices=[("succes", "réussite"), ("echec", "échec"), ("refus", "refus")],
+                        max_length=10,
+                        verbose_name="résultat",
+                    ),
+                ),
+                ("motif", models.CharField(blank=True, max_length=200, verbose_name="motif")),
+                (
+                    "identifiant",
+                    models.CharField(blank=True, db_index=True, max_length=150, verbose_name="identifiant"),
+                ),
+                ("habilitation_id", models.BigIntegerField(blank=True, null=True, verbose_name="habilitation")),
+                ("acteur", models.CharField(blank=True, max_length=150, verbose_name="acteur")),
+                ("caisse", models.CharField(blank=True, max_length=4, verbose_name="caisse")),
+                ("adresse_ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="adresse du client")),
+                (
+                    "numero_allocataire",
+                    models.CharField(blank=True, max_length=20, verbose_name="numéro d'allocataire"),
+                ),
+                ("rubrique", models.CharField(blank=True, max_length=50, verbose_name="rubrique")),
+                ("periode", models.CharField(blank=True, max_length=50, verbose_name="période")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="détails")),
             ],
             options={
-                'verbose_name': 'événement du journal',
-                'verbose_name_plural': 'événements du journal',
-                'ordering': ['-horodatage', '-id'],
+                "verbose_name": "événement du journal",
+                "verbose_name_plural": "événements du journal",
+                "ordering": ["-horodatage", "-id"],
             },
         ),
     ]

@@ -1,0 +1,107 @@
+"""factory-boy factories. The Caf référentiel itself comes from the fixtures (conftest)."""
+
+import functools
+from datetime import date
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from conventions.models import Caisse, Convention, Partenaire, Portee
+from conventions.validators import luhn_valide
+from habilitations.models import Contrat, EtatHabilitation, Habilitation, QualiteGreffier, Role, TypeCompte, User
+
+MOT_DE_PASSE_STAFF = "Mot-de-passe-du-personnel-2026"
+MOT_DE_PASSE_PARTENAIRE = "Ab3dE5"
+
+
+@functools.cache
+def hash_de(mot_de_passe: str) -> str:
+    # Argon2 is deliberately slow: hash each test password once per run.
+    return make_password(mot_de_passe)
+
+
+def caisse(numero: str) -> Caisse:
+    return Caisse.objects.get(numero=numero)
+
+
+def siret_valide(n: int) -> str:
+    corps = f"{(1234567 + n * 7919) % 10**13:013d}"
+    return next(corps + str(c) for c in range(10) if luhn_valide(corps + str(c)))
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    type_compte = TypeCompte.AGENT_CAF
+    caisse = factory.LazyFunction(lambda: caisse("131"))
+    role = Role.GESTIONNAIRE
+    is_staff = True
+    password = factory.LazyFunction(lambda: hash_de(MOT_DE_PASSE_STAFF))
+
+
+class PartenaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partenaire
+
+    caisse = factory.LazyFunction(lambda: caisse("131"))
+    raison_sociale = factory.Sequence(lambda n: f"Centre communal d'action sociale n° {n}")
+    siret = factory.Sequence(siret_valide)
+    adresse = "1, place de la Mairie"
+    code_postal = "13001"
+    ville = "Marseille"
+    representant_nom = "Jeanne DUPONT"
+    representant_qualite = "Présidente"
+    responsable_nom = "MARTIN"
+    responsable_prenom = "Paul"
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Convention
+        skip_postgeneration_save = True
+
+    caisse = factory.LazyFunction(lambda: caisse("131"))
+    partenaire = factory.SubFactory(PartenaireFactory, caisse=factory.SelfAttribute("..caisse"))
+    numero = factory.Sequence(lambda n: f"2024-{n:03d}")
+    profil = "T13"
+    portee = Portee.LOCALE
+    date_effet = date(2024, 3, 13)
+
+    class Params:
+        multi_caf = factory.Trait(portee=Portee.MULTI_CAF)
+        nationale = factory.Trait(portee=Portee.NATIONALE)
+
+    @factory.post_generation
+    def caisses_multi(self, create, numeros, **kwargs):
+        if create and numeros:
+            self.caisses_multi.set(Caisse.objects.filter(numero__in=numeros))
+
+
+class HabilitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Habilitation
+        skip_postgeneration_save = True
+
+    convention = factory.SubFactory(ConventionFactory)
+    user = factory.LazyFunction(lambda: User.objects.create_partenaire())
+    nom = factory.Sequence(lambda n: f"AGENT{n}")
+    prenom = "Camille"
+    fonction = "Instructeur"
+    adresse_professionnelle = "1, place de la Mairie\n13001 Marseille"
+    telephone = "04 91 00 00 00"
+    email = factory.Sequence(lambda n: f"agent{n}@partenaire.invalid")
+    contrat = Contrat.CDI
+    etat = EtatHabilitation.ACTIVE
+    date_ouverture = date(2024, 3, 13)
+
+    class Params:
+        greffier = factory.Trait(qualite_greffier=QualiteGreffier.GREFFIER)
+
+    @factory.post_generation
+    def mot_de_passe(self, create, valeur, **kwargs):
+        if create:
+            self.user.password = hash_de(valeur or MOT_DE_PASSE_PARTENAIRE)
+            self.user.save(update_fields=["password"])

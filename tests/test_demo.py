@@ -1,0 +1,88 @@
+"""`manage.py demo`: deterministic, idempotent, covering every profile and scope."""
+
+import io
+import json
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from conventions.models import Convention, Partenaire
+from habilitations.models import EtatHabilitation, Habilitation, User
+from profils.definitions import PROFILS
+
+
+def demo_json() -> dict:
+    sortie = io.StringIO()
+    call_command("demo", "--json", stdout=sortie)
+    return json.loads(sortie.getvalue())
+
+
+def instantane() -> list:
+    """Every row the demo touches, passwords' hashes included."""
+    return [
+        list(User.objects.order_by("username").values_list("username", "password", "is_active", "role", "caisse_id")),
+        list(Partenaire.objects.order_by("siret").values()),
+        list(Convention.objects.order_by("numero").values()),
+        list(Habilitation.objects.order_by("user__username").values()),
+    ]
+
+
+def test_deux_executions_ne_changent_rien(db):
+    premier = demo_json()
+    avant = instantane()
+    second = demo_json()
+    assert premier == second
+    assert instantane() == avant
+
+
+def test_chaque_profil_et_chaque_portee(db):
+    monde = demo_json()
+    profils = {h["profil"] for h in monde["habilitations"]}
+    assert profils == set(PROFILS)
+    assert {h["scope"] for h in monde["habilitations"]} == {"locale", "multi_caf", "nationale"}
+    for cle in ("identifiant", "password", "profil", "caisse", "scope", "convention"):
+        assert all(h[cle] for h in monde["habilitations"]), cle
+    assert monde["dossiers"] == []
+
+
+def test_les_habilitations_actives_s_ouvrent_avec_le_mot_de_passe_affiche(db):
+    for h in demo_json()["habilitations"]:
+        user = authenticate(username=h["identifiant"], password=h["password"])
+        assert user is not None, h["identifiant"]
+        assert len(h["identifiant"]) == 8 and len(h["password"]) == 6
+        habilitation = user.habilitation
+        assert habilitation.etat_effectif() == EtatHabilitation.ACTIVE
+        assert habilitation.convention.est_active()
+        assert habilitation.profil == h["profil"]
+        assert habilitation.convention.caisse.numero == h["caisse"]
+
+
+def test_personnel_de_deux_caisses(db):
+    staff = demo_json()["staff"]
+    assert {(s["caisse"], s["role"]) for s in staff} == {
+        ("131", "gestionnaire"),
+        ("131", "securite"),
+        ("161", "gestionnaire"),
+        ("161", "securite"),
+    }
+    for s in staff:
+        assert authenticate(username=s["username"], password=s["password"]).est_agent_caf
+
+
+def test_les_conventions_des_sources_gardent_leurs_references(db):
+    demo_json()
+    essey = Convention.objects.get(numero="2017 / 006 / T2")
+    assert essey.partenaire.siret == "21540184500015"
+    assert essey.caisse.numero == "541"
+    assert Convention.objects.get(numero="2018-001").profil == "T13"
+    assert Convention.objects.get(numero="78/2016/XXAS – T2").caisse.numero == "781"
+
+
+def test_le_resume_affiche_les_identifiants(db):
+    sortie = io.StringIO()
+    call_command("demo", stdout=sortie)
+    texte = sortie.getvalue()
+    monde = demo_json()
+    assert "http://127.0.0.1:8000/" in texte
+    assert all(h["identifiant"] in texte and h["password"] in texte for h in monde["habilitations"])
+    assert all(s["username"] in texte for s in monde["staff"])
