@@ -157,6 +157,14 @@ class ConventionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Shown to whoever may see the partner (its admin checks the Caisse), not by
+        # Django's model permissions, which gestionnaires do not hold.
+        return PerimetreCaisseAdmin._gere(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Partenaire)
 class PartenaireAdmin(PerimetreCaisseAdmin):

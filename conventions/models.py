@@ -301,7 +301,7 @@ class Convention(models.Model):
         echeance = self.echeance_suivante(notifiee_le)
         limite = ajouter_mois(echeance, -2)
         if notifiee_le > limite:
-            suivante = ajouter_annees(echeance, 1)
+            suivante = self.echeance_suivante(echeance)
             raise ValidationError(
                 {
                     "date_denonciation": (

@@ -27,7 +27,7 @@ def normaliser_siret(valeur: str) -> str:
 
 
 def valider_siret(valeur: str) -> None:
-    if not re.fullmatch(r"\d{14}", valeur):
+    if not re.fullmatch(r"[0-9]{14}", valeur):
         raise ValidationError(
             "Le numéro SIRET doit comporter exactement 14 chiffres (reçu « %(valeur)s »).",
             code="siret_format",
@@ -47,7 +47,7 @@ def valider_siret(valeur: str) -> None:
 
 
 def valider_code_postal(valeur: str) -> None:
-    if not re.fullmatch(r"\d{5}", valeur or ""):
+    if not re.fullmatch(r"[0-9]{5}", valeur or ""):
         raise ValidationError(
             "Le code postal doit comporter 5 chiffres (reçu « %(valeur)s »).",
             code="code_postal_format",
