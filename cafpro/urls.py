@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.urls import path
 
+from habilitations import views as porte
+
 from . import views
 
 urlpatterns = [
-    path("", views.accueil, name="accueil"),
+    path("", porte.connexion, name="connexion"),
+    path("a-qui-s-adresse-cafpro/", porte.a_qui_s_adresse_cafpro, name="a_qui_s_adresse_cafpro"),
+    path("securite/", porte.securite, name="securite"),
+    path("connexion/erreur/", porte.connexion_erreur, name="connexion_erreur"),
+    path("session-expiree/", porte.session_expiree, name="session_expiree"),
+    path("deconnexion/", porte.deconnexion, name="deconnexion"),
+    path("portail/", views.portail, name="portail"),
     path("gestion/", admin.site.urls),
 ]

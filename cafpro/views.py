@@ -1,7 +1,10 @@
-from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
+from habilitations.perms import partenaire_requis
 
-@login_not_required
-def accueil(request):
-    return render(request, "portail/accueil.html")
+
+@partenaire_requis
+def portail(request):
+    """The portal's main page after login (manual, "Cinématique": banner, menu, main page)."""
+    habilitation = request.user.habilitation
+    return render(request, "portail/principal.html", {"habilitation": habilitation})

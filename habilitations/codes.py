@@ -5,8 +5,12 @@ password of 6 characters. Characters that read alike on a letter (0/O, 1/I/l) ar
 out, so that what the agent types is what the Caf printed.
 """
 
+import hashlib
+import hmac
 import secrets
 import string
+
+from django.conf import settings
 
 ALPHABET_IDENTIFIANT = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ALPHABET_MOT_DE_PASSE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -27,3 +31,14 @@ def generer_mot_de_passe(longueur: int = 6, rng=secrets) -> str:
             and any(c in string.digits for c in mot)
         ):
             return mot
+
+
+def normaliser_identifiant(saisie: str) -> str:
+    """Identifiants are printed in capitals; accept them typed in lower case."""
+    return (saisie or "").strip().upper()
+
+
+def cle_identifiant(identifiant: str) -> str:
+    """A keyed hash of a typed identifiant, to count failures without storing what was typed."""
+    message = normaliser_identifiant(identifiant).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), b"cafpro-echecs:" + message, hashlib.sha256).hexdigest()

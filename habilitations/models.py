@@ -21,7 +21,7 @@ from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 from profils.definitions import PROFIL_GREFFIERS
 
-from .codes import generer_identifiant, generer_mot_de_passe
+from .codes import cle_identifiant, generer_identifiant, generer_mot_de_passe
 
 
 class TypeCompte(models.TextChoices):
@@ -313,6 +313,7 @@ class Habilitation(models.Model):
         ancien = self.etat
         self.etat = EtatHabilitation.ACTIVE
         self.save()
+        CompteurEchecs.objects.filter(cle=cle_identifiant(self.identifiant)).update(echecs=0)
         self._journaliser(
             acteur, "déverrouillage" if ancien == EtatHabilitation.VERROUILLEE else "réactivation", request
         )
@@ -324,3 +325,24 @@ class Habilitation(models.Model):
         self.date_suppression = a_compter_du
         self.save()
         self._journaliser(acteur, "suppression programmée", request, a_compter_du=a_compter_du.isoformat())
+
+
+class CompteurEchecs(models.Model):
+    """Consecutive failed logins for one typed identifiant, known or not.
+
+    Keyed by a keyed hash of the identifiant, so that an unknown identifiant costs the
+    same work as a real one and the table does not list what people typed. The row is
+    locked (SELECT … FOR UPDATE) while an attempt is counted: three strikes hold under
+    parallel attempts (SECURITY.md, django-axes #592).
+    """
+
+    cle = models.CharField("clé", max_length=64, unique=True)
+    echecs = models.PositiveSmallIntegerField("échecs consécutifs", default=0)
+    dernier_echec = models.DateTimeField("dernier échec", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "compteur d'échecs de connexion"
+        verbose_name_plural = "compteurs d'échecs de connexion"
+
+    def __str__(self):
+        return f"{self.cle[:12]}… : {self.echecs}"

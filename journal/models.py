@@ -47,6 +47,10 @@ class Evenement(models.Model):
         verbose_name = "événement du journal"
         verbose_name_plural = "événements du journal"
         ordering = ["-horodatage", "-id"]
+        indexes = [
+            # habilitations.connexion.adresse_trop_active: recent failures from one address.
+            models.Index(fields=["adresse_ip", "horodatage"], name="journal_evt_adresse_horo_idx"),
+        ]
 
     def __str__(self):
         return f"{self.horodatage:%d/%m/%Y %H:%M:%S} {self.get_type_display()} {self.identifiant}"

@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 from .factories import StaffFactory, caisse
 
@@ -42,3 +44,26 @@ def admin_131(client, gestionnaire_131):
 def admin_161(client, gestionnaire_161):
     client.force_login(gestionnaire_161)
     return client
+
+
+@pytest.fixture
+def base_transactionnelle(transactional_db):
+    """Committed data visible to other connections (threads), for concurrency tests.
+
+    The référentiel is loaded again if an earlier transactional test flushed it, and the
+    journal's append-only triggers let this test's teardown flush its events.
+    """
+    from conventions.models import Caisse
+
+    if not Caisse.objects.exists():
+        call_command("loaddata", "caisses", "routage", verbosity=0)
+    yield
+    if connection.vendor == "postgresql":
+        with connection.cursor() as curseur:
+            curseur.execute("SET cafpro.maintenance_journal = 'on'")
+
+
+seulement_postgresql = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="PostgreSQL only: runs in the PostgreSQL pass of .ci/run",
+)

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Private by default: every view needs a login unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cafpro.middleware.InactiviteMiddleware",
+    "cafpro.middleware.PasDeCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -128,8 +130,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTH_USER_MODEL = "habilitations.User"
-LOGIN_URL = "/"
-LOGIN_REDIRECT_URL = "/"
+# A page reached without a session (bookmark, expired) answers with the manual's page.
+LOGIN_URL = "session_expiree"
+LOGIN_REDIRECT_URL = "portail"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -213,6 +216,13 @@ CONTENT_SECURITY_POLICY = {
 # --- Cafpro's own settings ---------------------------------------------------------------
 # Idle time after which a portal session ends (manual: "Session utilisateur", 10 minutes).
 CAFPRO_IDLE_TIMEOUT = env_int("CAFPRO_IDLE_TIMEOUT", 600)
+# Minimum length of a partner agent's password: 6 as the manual says; a production Caf
+# should raise it (docs/deploiement.md, CNIL délibération 2022-100).
+CAFPRO_PASSWORD_MIN_LENGTH = env_int("CAFPRO_PASSWORD_MIN_LENGTH", 6)
+# Per-address throttle: this many failed logins from one address within the window (s)
+# and further attempts from it are refused without being checked.
+CAFPRO_THROTTLE_MAX_ECHECS = env_int("CAFPRO_THROTTLE_MAX_ECHECS", 30)
+CAFPRO_THROTTLE_WINDOW = env_int("CAFPRO_THROTTLE_WINDOW", 900)
 # How many reverse proxies of ours stand in front; 0 = take the socket's peer address.
 CAFPRO_TRUSTED_PROXIES = env_int("CAFPRO_TRUSTED_PROXIES", 0)
 

@@ -1,0 +1,60 @@
+"""Portal-wide request handling: the 10-minute idle timeout and no-store caching."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
+
+from journal.ecriture import enregistrer
+from journal.models import Resultat, TypeEvenement
+
+CLE_ACTIVITE = "cafpro_derniere_activite"
+
+
+class InactiviteMiddleware:
+    """Ends a partner agent's session after CAFPRO_IDLE_TIMEOUT seconds without a request.
+
+    Manual Cafpro V5, "Session utilisateur": beyond 10 minutes without any action the
+    user leaves the consultation and a page says that the time allowed has passed. The
+    session is flushed on the server, not only forgotten by the browser.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.est_partenaire:
+            maintenant = time.time()
+            derniere = request.session.get(CLE_ACTIVITE)
+            if derniere is not None and maintenant - derniere > settings.CAFPRO_IDLE_TIMEOUT:
+                habilitation = getattr(user, "habilitation", None)
+                enregistrer(
+                    TypeEvenement.EXPIRATION,
+                    Resultat.SUCCES,
+                    request=request,
+                    motif=f"{int(maintenant - derniere)} s sans action",
+                    identifiant=user.username,
+                    habilitation_id=habilitation.pk if habilitation else None,
+                    caisse=habilitation.convention.caisse.numero if habilitation else "",
+                )
+                logout(request)
+                return redirect("session_expiree")
+            request.session[CLE_ACTIVITE] = maintenant
+        return self.get_response(request)
+
+
+class PasDeCacheMiddleware:
+    """Every page of a signed-in user may hold personal data: the browser keeps none of it,
+    so the back button after logout or timeout shows nothing (ASVS 14.3.2)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reponse = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            add_never_cache_headers(reponse)
+        return reponse

@@ -1,0 +1,154 @@
+"""The partner agents' login: one message for every failure, three strikes, throttling.
+
+Sources: manual Cafpro V5 "Identification" (8-character identifiant, 6-character
+password), "Sécurisation des accès" (after three consecutive failures, an error page),
+"Contrôle des accès" (every connection, successful or not, is journaled). SECURITY.md:
+count the attempt under a row lock and commit before checking the password, and make an
+unknown identifiant cost the same work as a known one.
+"""
+
+import enum
+import functools
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+
+from journal.ecriture import adresse_client, enregistrer
+from journal.models import Evenement, Resultat, TypeEvenement
+
+from .codes import cle_identifiant, normaliser_identifiant
+from .models import CompteurEchecs, EtatHabilitation, TypeCompte, User
+
+MAX_ECHECS = 3
+MESSAGE_ECHEC = "Identifiant ou mot de passe incorrect."
+_FORME_IDENTIFIANT = re.compile(r"[A-Z0-9]{8}")
+
+
+class Issue(enum.Enum):
+    REUSSIE = "réussie"
+    ECHEC = "échec"
+    VERROUILLEE = "verrouillée"
+
+
+@dataclass
+class ResultatConnexion:
+    issue: Issue
+    user: User | None = None
+
+
+@functools.cache
+def _hash_factice() -> str:
+    # Checked against when there is no real password to check, so that every answer
+    # costs one Argon2 verification (Django ticket 20760).
+    return make_password("cafpro-mot-de-passe-factice")
+
+
+def saisie_bien_formee(identifiant: str, mot_de_passe: str) -> bool:
+    longueur_min = settings.CAFPRO_PASSWORD_MIN_LENGTH
+    return bool(_FORME_IDENTIFIANT.fullmatch(identifiant)) and longueur_min <= len(mot_de_passe) <= 128
+
+
+def adresse_trop_active(request) -> bool:
+    """Too many failed logins from this client address lately: it may be spraying identifiants."""
+    adresse = adresse_client(request)
+    if adresse is None:
+        return False
+    depuis = timezone.now() - timedelta(seconds=settings.CAFPRO_THROTTLE_WINDOW)
+    echecs = Evenement.objects.filter(
+        type=TypeEvenement.CONNEXION, resultat=Resultat.ECHEC, adresse_ip=adresse, horodatage__gte=depuis
+    ).count()
+    return echecs >= settings.CAFPRO_THROTTLE_MAX_ECHECS
+
+
+def _compter_tentative(cle: str) -> int | None:
+    """Count one attempt for this identifiant and return its rank, or None if already locked.
+
+    Runs in its own transaction, committed before the password is checked: parallel
+    attempts queue on the row lock, and no more than MAX_ECHECS ever reach the check.
+    """
+    with transaction.atomic():
+        CompteurEchecs.objects.get_or_create(cle=cle)
+        compteur = CompteurEchecs.objects.select_for_update().get(cle=cle)
+        if compteur.echecs >= MAX_ECHECS:
+            return None
+        compteur.echecs += 1
+        compteur.dernier_echec = timezone.now()
+        compteur.save(update_fields=["echecs", "dernier_echec"])
+        return compteur.echecs
+
+
+def _motif_de_refus(user: User) -> str:
+    """Why a correct password still does not open the portal ('' if nothing stops it)."""
+    habilitation = getattr(user, "habilitation", None)
+    if habilitation is None:
+        return "compte sans habilitation"
+    etat = habilitation.etat_effectif()
+    if etat != EtatHabilitation.ACTIVE:
+        return f"habilitation {etat.label}"
+    if not habilitation.convention.est_active():
+        return f"convention {habilitation.convention.etat().label}"
+    return ""
+
+
+def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatConnexion:
+    identifiant = normaliser_identifiant(identifiant_saisi)[:150]
+
+    def journaliser(type_, resultat, motif, user=None):
+        habilitation = getattr(user, "habilitation", None) if user else None
+        enregistrer(
+            type_,
+            resultat,
+            request=request,
+            motif=motif,
+            identifiant=identifiant,
+            habilitation_id=habilitation.pk if habilitation else None,
+            caisse=habilitation.convention.caisse.numero if habilitation else "",
+        )
+
+    if adresse_trop_active(request):
+        check_password(mot_de_passe, _hash_factice())
+        journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, "trop d'échecs depuis cette adresse")
+        return ResultatConnexion(Issue.ECHEC)
+
+    rang = _compter_tentative(cle_identifiant(identifiant))
+    user = (
+        User.objects.filter(username=identifiant, type_compte=TypeCompte.PARTENAIRE)
+        .select_related("habilitation__convention__caisse")
+        .first()
+    )
+    if rang is None:
+        check_password(mot_de_passe, _hash_factice())
+        journaliser(TypeEvenement.CONNEXION, Resultat.REFUS, "identifiant verrouillé", user)
+        return ResultatConnexion(Issue.VERROUILLEE)
+
+    if saisie_bien_formee(identifiant, mot_de_passe) and user is not None and user.has_usable_password():
+        mot_de_passe_juste = user.check_password(mot_de_passe)
+        motif = "" if mot_de_passe_juste else "mot de passe erroné"
+    else:
+        check_password(mot_de_passe, _hash_factice())
+        mot_de_passe_juste = False
+        motif = "identifiant inconnu" if user is None else "saisie mal formée"
+    if mot_de_passe_juste:
+        motif = _motif_de_refus(user)
+
+    if not motif:
+        CompteurEchecs.objects.filter(cle=cle_identifiant(identifiant)).update(echecs=0)
+        journaliser(TypeEvenement.CONNEXION, Resultat.SUCCES, "", user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return ResultatConnexion(Issue.REUSSIE, user)
+
+    journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, motif, user)
+    if rang < MAX_ECHECS:
+        return ResultatConnexion(Issue.ECHEC)
+    habilitation = getattr(user, "habilitation", None) if user else None
+    if habilitation is not None and habilitation.etat == EtatHabilitation.ACTIVE:
+        habilitation.etat = EtatHabilitation.VERROUILLEE
+        habilitation.save()
+    journaliser(TypeEvenement.VERROUILLAGE, Resultat.SUCCES, f"{MAX_ECHECS} échecs consécutifs", user)
+    return ResultatConnexion(Issue.VERROUILLEE)

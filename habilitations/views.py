@@ -1,0 +1,77 @@
+"""The portal's door: login, logout, and the manual's information and error pages."""
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from journal.ecriture import enregistrer
+from journal.models import Resultat, TypeEvenement
+
+from .connexion import MESSAGE_ECHEC, Issue, connecter
+from .forms import ConnexionForm
+
+
+@login_not_required
+@never_cache
+@transaction.non_atomic_requests  # the failure count commits before the password check
+def connexion(request):
+    form = ConnexionForm(request.POST or None)
+    erreur = ""
+    if request.method == "POST":
+        if form.is_valid():
+            resultat = connecter(request, form.cleaned_data["identifiant"], form.cleaned_data["mot_de_passe"])
+            if resultat.issue == Issue.REUSSIE:
+                return redirect("portail")
+            if resultat.issue == Issue.VERROUILLEE:
+                return redirect("connexion_erreur")
+        erreur = MESSAGE_ECHEC
+        form = ConnexionForm(initial={"identifiant": request.POST.get("identifiant", "")[:150]})
+    return render(request, "portail/connexion.html", {"form": form, "erreur": erreur}, status=200)
+
+
+@require_POST
+def deconnexion(request):
+    user = request.user
+    if user.is_authenticated:
+        habilitation = getattr(user, "habilitation", None)
+        enregistrer(
+            TypeEvenement.DECONNEXION,
+            Resultat.SUCCES,
+            request=request,
+            identifiant=user.username,
+            habilitation_id=habilitation.pk if habilitation else None,
+            caisse=habilitation.convention.caisse.numero if habilitation else "",
+        )
+    logout(request)
+    reponse = redirect("connexion")
+    # The browser forgets what it showed of the dossier (ASVS 14.3.1).
+    reponse["Clear-Site-Data"] = '"cache", "storage"'
+    return reponse
+
+
+@login_not_required
+def a_qui_s_adresse_cafpro(request):
+    return render(request, "portail/a_qui_s_adresse_cafpro.html")
+
+
+@login_not_required
+def securite(request):
+    return render(request, "portail/securite.html")
+
+
+@login_not_required
+@never_cache
+def connexion_erreur(request):
+    return render(request, "portail/connexion_erreur.html", status=403)
+
+
+@login_not_required
+@never_cache
+def session_expiree(request):
+    return render(
+        request, "portail/session_expiree.html", {"delai_minutes": max(1, settings.CAFPRO_IDLE_TIMEOUT // 60)}
+    )

@@ -1,0 +1,39 @@
+"""The idle timeout of the manual ("Session utilisateur"), on the server side."""
+
+import time
+
+from journal.models import Evenement, TypeEvenement
+from tests.factories import MOT_DE_PASSE_PARTENAIRE, HabilitationFactory
+from tests.outils import texte
+
+
+def test_apres_le_delai_la_session_est_fermee_sur_le_serveur(client, db, settings):
+    habilitation = HabilitationFactory()
+    client.post("/", {"identifiant": habilitation.identifiant, "mot_de_passe": MOT_DE_PASSE_PARTENAIRE})
+    assert client.get("/portail/").status_code == 200
+
+    session = client.session
+    session["cafpro_derniere_activite"] = time.time() - settings.CAFPRO_IDLE_TIMEOUT - 1
+    session.save()
+    reponse = client.get("/portail/", follow=True)
+    page = texte(reponse)
+    assert "Le serveur n'a reçu aucune information depuis 10 minutes" in page
+    assert "écran de signature" in page
+    assert "_auth_user_id" not in client.session
+    evenement = Evenement.objects.get(type=TypeEvenement.EXPIRATION)
+    assert evenement.identifiant == habilitation.identifiant
+
+
+def test_une_requete_avant_le_delai_prolonge_la_session(client, db, settings):
+    habilitation = HabilitationFactory()
+    client.post("/", {"identifiant": habilitation.identifiant, "mot_de_passe": MOT_DE_PASSE_PARTENAIRE})
+    session = client.session
+    session["cafpro_derniere_activite"] = time.time() - settings.CAFPRO_IDLE_TIMEOUT + 30
+    session.save()
+    assert client.get("/portail/").status_code == 200
+    assert client.session["cafpro_derniere_activite"] > time.time() - 5
+
+
+def test_un_signet_sans_session_donne_la_page_du_manuel(client, db):
+    reponse = client.get("/portail/", follow=True)
+    assert "par un signet sans passer par l'écran de signature" in texte(reponse)
