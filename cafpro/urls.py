@@ -12,6 +12,7 @@ urlpatterns = [
     path("connexion/erreur/", porte.connexion_erreur, name="connexion_erreur"),
     path("session-expiree/", porte.session_expiree, name="session_expiree"),
     path("deconnexion/", porte.deconnexion, name="deconnexion"),
+    path("mot-de-passe/", porte.mot_de_passe, name="mot_de_passe"),
     path("portail/", views.portail, name="portail"),
     path("gestion/", admin.site.urls),
 ]

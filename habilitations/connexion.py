@@ -24,6 +24,7 @@ from journal.models import Evenement, Resultat, TypeEvenement
 
 from .codes import cle_identifiant, normaliser_identifiant
 from .models import CompteurEchecs, EtatHabilitation, TypeCompte, User
+from .mots_de_passe import provisoire_expire
 
 MAX_ECHECS = 3
 MESSAGE_ECHEC = "Identifiant ou mot de passe incorrect."
@@ -93,6 +94,8 @@ def _motif_de_refus(user: User) -> str:
         return f"habilitation {etat.label}"
     if not habilitation.convention.est_active():
         return f"convention {habilitation.convention.etat().label}"
+    if provisoire_expire(habilitation):
+        return "mot de passe provisoire expiré"
     return ""
 
 

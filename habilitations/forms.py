@@ -1,5 +1,7 @@
 from django import forms
 
+from .mots_de_passe import erreurs_nouveau_mot_de_passe
+
 
 class ConnexionForm(forms.Form):
     # No length validation here: a badly formed entry must get the same answer, and be
@@ -9,3 +11,35 @@ class ConnexionForm(forms.Form):
 
     identifiant.widget.attrs.update(autocomplete="username", autocapitalize="characters", spellcheck="false")
     mot_de_passe.widget.attrs.update(autocomplete="current-password")
+
+
+class ChangementMotDePasseForm(forms.Form):
+    actuel = forms.CharField(label="Mot de passe actuel", strip=False, widget=forms.PasswordInput)
+    nouveau = forms.CharField(label="Nouveau mot de passe", strip=False, widget=forms.PasswordInput)
+    confirmation = forms.CharField(
+        label="Confirmation du nouveau mot de passe", strip=False, widget=forms.PasswordInput
+    )
+
+    actuel.widget.attrs.update(autocomplete="current-password")
+    nouveau.widget.attrs.update(autocomplete="new-password")
+    confirmation.widget.attrs.update(autocomplete="new-password")
+
+    def __init__(self, habilitation, *args, **kwargs):
+        self.habilitation = habilitation
+        super().__init__(*args, **kwargs)
+
+    def clean_actuel(self):
+        actuel = self.cleaned_data["actuel"]
+        if not self.habilitation.user.check_password(actuel):
+            raise forms.ValidationError("Le mot de passe actuel est incorrect.")
+        return actuel
+
+    def clean(self):
+        cleaned = super().clean()
+        nouveau, confirmation = cleaned.get("nouveau"), cleaned.get("confirmation")
+        if nouveau and confirmation and nouveau != confirmation:
+            self.add_error("confirmation", "La confirmation ne correspond pas au nouveau mot de passe.")
+        elif nouveau:
+            for erreur in erreurs_nouveau_mot_de_passe(self.habilitation, nouveau):
+                self.add_error("nouveau", erreur)
+        return cleaned

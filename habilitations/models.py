@@ -9,6 +9,7 @@ suppression effective at a date).
 import uuid
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -22,6 +23,9 @@ from journal.models import Resultat, TypeEvenement
 from profils.definitions import PROFIL_GREFFIERS
 
 from .codes import cle_identifiant, generer_identifiant, generer_mot_de_passe
+
+# Previous passwords a new one may not repeat.
+HISTORIQUE_MOTS_DE_PASSE = 5
 
 
 class TypeCompte(models.TextChoices):
@@ -203,6 +207,13 @@ class Habilitation(models.Model):
         editable=False,
         help_text="Date d'effet de la demande de suppression d'accès.",
     )
+    # Password life (habilitations.mots_de_passe): a password issued by the Caf is
+    # single-use and short-lived; a chosen one must be changed periodically.
+    mot_de_passe_provisoire_le = models.DateTimeField(
+        "mot de passe provisoire émis le", null=True, blank=True, editable=False
+    )
+    mot_de_passe_change_le = models.DateTimeField("mot de passe choisi le", null=True, blank=True, editable=False)
+    anciens_mots_de_passe = models.JSONField("empreintes des mots de passe précédents", default=list, editable=False)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -290,13 +301,34 @@ class Habilitation(models.Model):
     def ouvrir_droits(self, acteur: User, request=None) -> str:
         """Open the rights and return the initial password, to notify by letter only."""
         self._verifier_transition((EtatHabilitation.DEMANDEE,), "ouvrir")
-        mot_de_passe = generer_mot_de_passe()
-        self.user.set_password(mot_de_passe)
-        self.user.save(update_fields=["password"])
+        mot_de_passe = self.emettre_mot_de_passe()
         self.etat = EtatHabilitation.ACTIVE
         self.date_ouverture = timezone.localdate()
         self.save()
         self._journaliser(acteur, "ouverture des droits", request)
+        return mot_de_passe
+
+    def emettre_mot_de_passe(self) -> str:
+        """A random password issued by the Caf: it must be changed at the next login and
+        expires if unused (settings CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS)."""
+        mot_de_passe = generer_mot_de_passe(settings.CAFPRO_PASSWORD_MIN_LENGTH)
+        if self.user.has_usable_password():
+            self.anciens_mots_de_passe = [self.user.password, *self.anciens_mots_de_passe][:HISTORIQUE_MOTS_DE_PASSE]
+        self.user.set_password(mot_de_passe)
+        self.user.save(update_fields=["password"])
+        self.mot_de_passe_provisoire_le = timezone.now()
+        self.save()
+        return mot_de_passe
+
+    @transaction.atomic
+    def reinitialiser_mot_de_passe(self, acteur: User, request=None) -> str:
+        """The Caf may change any password at any time (01-… art. 4): a new one to notify."""
+        self._verifier_transition(
+            (EtatHabilitation.ACTIVE, EtatHabilitation.VERROUILLEE, EtatHabilitation.SUSPENDUE),
+            "réinitialiser",
+        )
+        mot_de_passe = self.emettre_mot_de_passe()
+        self._journaliser(acteur, "réinitialisation du mot de passe", request)
         return mot_de_passe
 
     @transaction.atomic

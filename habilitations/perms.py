@@ -3,10 +3,12 @@
 import functools
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from conventions.models import EtatConvention
 
 from .models import EtatHabilitation
+from .mots_de_passe import doit_changer
 
 
 def peut_utiliser_le_portail(user) -> bool:
@@ -23,11 +25,19 @@ def peut_utiliser_le_portail(user) -> bool:
     return habilitation.convention.etat() in (EtatConvention.EN_VIGUEUR, EtatConvention.EN_FIN)
 
 
-def partenaire_requis(vue):
-    @functools.wraps(vue)
-    def enveloppe(request, *args, **kwargs):
-        if not peut_utiliser_le_portail(request.user):
-            raise PermissionDenied("Accès réservé aux personnes habilitées.")
-        return vue(request, *args, **kwargs)
+def partenaire_requis(vue=None, *, changement_exige: bool = True):
+    """Deny unless the portal is open to this user; until a password issued by the Caf or
+    an expired one has been replaced, only the change page is reachable."""
 
-    return enveloppe
+    def decorateur(vue):
+        @functools.wraps(vue)
+        def enveloppe(request, *args, **kwargs):
+            if not peut_utiliser_le_portail(request.user):
+                raise PermissionDenied("Accès réservé aux personnes habilitées.")
+            if changement_exige and doit_changer(request.user.habilitation):
+                return redirect("mot_de_passe")
+            return vue(request, *args, **kwargs)
+
+        return enveloppe
+
+    return decorateur(vue) if vue is not None else decorateur

@@ -1,7 +1,8 @@
 """The portal's door: login, logout, and the manual's information and error pages."""
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -12,7 +13,9 @@ from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 
 from .connexion import MESSAGE_ECHEC, Issue, connecter
-from .forms import ConnexionForm
+from .forms import ChangementMotDePasseForm, ConnexionForm
+from .mots_de_passe import changer, doit_changer, regles
+from .perms import partenaire_requis
 
 
 @login_not_required
@@ -25,7 +28,7 @@ def connexion(request):
         if form.is_valid():
             resultat = connecter(request, form.cleaned_data["identifiant"], form.cleaned_data["mot_de_passe"])
             if resultat.issue == Issue.REUSSIE:
-                return redirect("portail")
+                return redirect("mot_de_passe" if doit_changer(resultat.user.habilitation) else "portail")
             if resultat.issue == Issue.VERROUILLEE:
                 return redirect("connexion_erreur")
         erreur = MESSAGE_ECHEC
@@ -74,4 +77,21 @@ def connexion_erreur(request):
 def session_expiree(request):
     return render(
         request, "portail/session_expiree.html", {"delai_minutes": max(1, settings.CAFPRO_IDLE_TIMEOUT // 60)}
+    )
+
+
+@partenaire_requis(changement_exige=False)
+def mot_de_passe(request):
+    habilitation = request.user.habilitation
+    form = ChangementMotDePasseForm(habilitation, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        changer(habilitation, form.cleaned_data["nouveau"], request)
+        update_session_auth_hash(request, request.user)
+        request.session.cycle_key()
+        messages.success(request, "Votre mot de passe a été modifié.")
+        return redirect("portail")
+    return render(
+        request,
+        "portail/mot_de_passe.html",
+        {"form": form, "regles": regles(), "obligatoire": doit_changer(habilitation), "habilitation": habilitation},
     )

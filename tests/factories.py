@@ -5,6 +5,7 @@ from datetime import date
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from conventions.models import Caisse, Convention, Partenaire, Portee
 from conventions.validators import luhn_valide
@@ -96,6 +97,8 @@ class HabilitationFactory(factory.django.DjangoModelFactory):
     contrat = Contrat.CDI
     etat = EtatHabilitation.ACTIVE
     date_ouverture = date(2024, 3, 13)
+    # Already chose its own password: the portal opens without a forced change.
+    mot_de_passe_change_le = factory.LazyFunction(timezone.now)
 
     class Params:
         greffier = factory.Trait(qualite_greffier=QualiteGreffier.GREFFIER)

@@ -219,6 +219,12 @@ CAFPRO_IDLE_TIMEOUT = env_int("CAFPRO_IDLE_TIMEOUT", 600)
 # Minimum length of a partner agent's password: 6 as the manual says; a production Caf
 # should raise it (docs/deploiement.md, CNIL délibération 2022-100).
 CAFPRO_PASSWORD_MIN_LENGTH = env_int("CAFPRO_PASSWORD_MIN_LENGTH", 6)
+# A password must be changed after this many days (conventions: "modifié régulièrement"),
+# with a warning this many days before.
+CAFPRO_PASSWORD_MAX_AGE_DAYS = env_int("CAFPRO_PASSWORD_MAX_AGE_DAYS", 183)
+CAFPRO_PASSWORD_WARNING_DAYS = env_int("CAFPRO_PASSWORD_WARNING_DAYS", 15)
+# A password issued by the Caf (opening, reset) is single-use and expires unused after this.
+CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS = env_int("CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS", 10)
 # Per-address throttle: this many failed logins from one address within the window (s)
 # and further attempts from it are refused without being checked.
 CAFPRO_THROTTLE_MAX_ECHECS = env_int("CAFPRO_THROTTLE_MAX_ECHECS", 30)

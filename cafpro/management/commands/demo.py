@@ -15,6 +15,7 @@ from datetime import date
 
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from conventions.models import Caisse, Convention, Partenaire, Portee
 from conventions.validators import luhn_valide
@@ -399,6 +400,8 @@ class Command(BaseCommand):
             etat=EtatHabilitation.ACTIVE,
             date_demande=demo.date_effet,
             date_ouverture=demo.date_effet,
+            # Already chose its own password, so a person trying the portal logs straight in.
+            mot_de_passe_change_le=timezone.now(),
         )
 
     def afficher(self, monde: dict) -> None:
