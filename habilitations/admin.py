@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -48,7 +49,15 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         "etat_affiche",
         "date_ouverture",
     ]
-    list_filter = [EtatEffectifFilter, "convention__profil", "contrat", "convention__caisse"]
+    list_filter = [
+        EtatEffectifFilter,
+        "convention__profil",
+        # Only the conventions present in the gestionnaire's own list: filter by one, then
+        # "select all" + reset renews every password of a convention, or of the whole Caf.
+        ("convention", admin.RelatedOnlyFieldListFilter),
+        "contrat",
+        "convention__caisse",
+    ]
     search_fields = [
         "user__username",
         "nom",
@@ -59,7 +68,7 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
     ]
     list_select_related = ["user", "convention__partenaire", "convention__caisse"]
     readonly_fields = ["identifiant", "profil", "etat_affiche", "date_ouverture", "date_suppression"]
-    actions = ["ouvrir_droits", "suspendre", "reactiver", "programmer_suppression"]
+    actions = ["ouvrir_droits", "reinitialiser_mots_de_passe", "suspendre", "reactiver", "programmer_suppression"]
     fieldsets = [
         (
             "Accès",
@@ -135,15 +144,13 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         if faites:
             self.message_user(request, f"{faites} habilitation(s) {succes}.", messages.SUCCESS)
 
-    @admin.action(description="Ouvrir les droits et éditer la lettre d'ouverture")
-    def ouvrir_droits(self, request, queryset):
+    def _editer_lettres(self, request, queryset, emettre, succes: str, titre: str, ouverture: bool):
         lettres = []
 
-        def ouvrir(habilitation):
-            mot_de_passe = habilitation.ouvrir_droits(request.user, request)
-            lettres.append({"habilitation": habilitation, "mot_de_passe": mot_de_passe})
+        def operation(habilitation):
+            lettres.append({"habilitation": habilitation, "mot_de_passe": emettre(habilitation)})
 
-        self._appliquer(request, queryset, ouvrir, "ouverte(s)")
+        self._appliquer(request, queryset, operation, succes)
         if not lettres:
             return None
         # The passwords exist only in this response (sent no-store by the admin): never in
@@ -151,7 +158,35 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         return TemplateResponse(
             request,
             "admin/habilitations/lettre_ouverture.html",
-            {**self.admin_site.each_context(request), "title": "Lettres d'ouverture des droits", "lettres": lettres},
+            {
+                **self.admin_site.each_context(request),
+                "title": titre,
+                "lettres": lettres,
+                "ouverture": ouverture,
+                "validite_jours": settings.CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS,
+            },
+        )
+
+    @admin.action(description="Ouvrir les droits et éditer la lettre d'ouverture")
+    def ouvrir_droits(self, request, queryset):
+        return self._editer_lettres(
+            request,
+            queryset,
+            lambda h: h.ouvrir_droits(request.user, request),
+            "ouverte(s)",
+            "Lettres d'ouverture des droits",
+            ouverture=True,
+        )
+
+    @admin.action(description="Réinitialiser le mot de passe et éditer la lettre")
+    def reinitialiser_mots_de_passe(self, request, queryset):
+        return self._editer_lettres(
+            request,
+            queryset,
+            lambda h: h.reinitialiser_mot_de_passe(request.user, request),
+            "dotée(s) d'un nouveau mot de passe",
+            "Lettres de notification du nouveau mot de passe",
+            ouverture=False,
         )
 
     @admin.action(description="Suspendre")

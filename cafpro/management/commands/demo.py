@@ -252,6 +252,20 @@ CONVENTIONS = (
     ),
 )
 
+NOUVEL_AGENT = DemoConvention(
+    "t13-metropole-amp-nouvel-agent",
+    "131",
+    "2018-001",
+    "T13",
+    "Métropole Aix-Marseille-Provence",
+    "58, boulevard Charles Livon",
+    "13007",
+    "Marseille",
+    ("Jean-Claude GAUDIN", "Président"),
+    date(2018, 3, 13),
+    ("Lucas", "BLANC", "Instructeur FSL"),
+)
+
 # Staff of two Cafs: a gestionnaire and a security officer each.
 STAFF = (("131", Role.GESTIONNAIRE), ("131", Role.SECURITE), ("161", Role.GESTIONNAIRE), ("161", Role.SECURITE))
 STAFF_NOMS = {
@@ -314,17 +328,14 @@ class Command(BaseCommand):
             identifiant = identifiant_demo(demo.cle)
             mot_de_passe = mot_de_passe_demo(demo.cle)
             self.habilitation(demo, convention, identifiant, mot_de_passe)
-            habilitations.append(
-                {
-                    "identifiant": identifiant,
-                    "password": mot_de_passe,
-                    "profil": demo.profil,
-                    "caisse": demo.caisse,
-                    "scope": demo.portee,
-                    "convention": demo.numero,
-                    "partenaire": demo.partenaire,
-                }
-            )
+            habilitations.append(self.decrire(demo, identifiant, mot_de_passe))
+        # One more agent of the T13 convention, with the password the Caf has just issued:
+        # the first login asks to choose a new one.
+        demo = NOUVEL_AGENT
+        convention = Convention.objects.get(caisse__numero=demo.caisse, numero=demo.numero)
+        identifiant, mot_de_passe = identifiant_demo(demo.cle), mot_de_passe_demo(demo.cle)
+        self.habilitation(demo, convention, identifiant, mot_de_passe, provisoire=True)
+        habilitations.append(self.decrire(demo, identifiant, mot_de_passe, provisoire=True))
         staff = []
         for numero, role in STAFF:
             username = staff_username(numero, role)
@@ -344,6 +355,20 @@ class Command(BaseCommand):
                 )
             staff.append({"username": username, "password": password, "caisse": numero, "role": str(role)})
         return {"habilitations": habilitations, "staff": staff, "dossiers": []}
+
+    @staticmethod
+    def decrire(demo: DemoConvention, identifiant: str, mot_de_passe: str, provisoire: bool = False) -> dict:
+        return {
+            "identifiant": identifiant,
+            "password": mot_de_passe,
+            "profil": demo.profil,
+            "caisse": demo.caisse,
+            "scope": demo.portee,
+            "convention": demo.numero,
+            "partenaire": demo.partenaire,
+            # True: a password just issued by the Caf, to replace at the first login.
+            "mot_de_passe_provisoire": provisoire,
+        }
 
     def convention(self, demo: DemoConvention, caisses: dict) -> Convention:
         caisse = caisses[demo.caisse]
@@ -381,7 +406,9 @@ class Command(BaseCommand):
             convention.caisses_multi.set([caisses[numero] for numero in demo.caisses_multi])
         return convention
 
-    def habilitation(self, demo: DemoConvention, convention: Convention, identifiant: str, mot_de_passe: str) -> None:
+    def habilitation(
+        self, demo: DemoConvention, convention: Convention, identifiant: str, mot_de_passe: str, provisoire=False
+    ) -> None:
         if User.objects.filter(username=identifiant).exists():
             return
         user = User.objects.create_user(identifiant, mot_de_passe, type_compte=TypeCompte.PARTENAIRE)
@@ -401,7 +428,8 @@ class Command(BaseCommand):
             date_demande=demo.date_effet,
             date_ouverture=demo.date_effet,
             # Already chose its own password, so a person trying the portal logs straight in.
-            mot_de_passe_change_le=timezone.now(),
+            mot_de_passe_change_le=None if provisoire else timezone.now(),
+            mot_de_passe_provisoire_le=timezone.now() if provisoire else None,
         )
 
     def afficher(self, monde: dict) -> None:
@@ -410,7 +438,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'identifiant':<12}{'mot de passe':<14}{'profil':<8}{'Caf':<6}{'portée':<11}convention")
         for h in monde["habilitations"]:
             colonnes = f"{h['identifiant']:<12}{h['password']:<14}{h['profil']:<8}{h['caisse']:<6}{h['scope']:<11}"
-            self.stdout.write(f"  {colonnes}{h['convention']}")
+            provisoire = "  (mot de passe provisoire : changement demandé)" if h["mot_de_passe_provisoire"] else ""
+            self.stdout.write(f"  {colonnes}{h['convention']}{provisoire}")
         self.stdout.write("\nAdministration des Caf — http://127.0.0.1:8000/gestion/")
         for s in monde["staff"]:
             self.stdout.write(f"  {s['username']:<16}{s['password']:<32}Caf {s['caisse']}  {s['role']}")

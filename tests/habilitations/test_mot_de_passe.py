@@ -1,0 +1,162 @@
+"""Password life: forced change of a Caf-issued password, periodic change, rules, resets.
+
+Sources: conventions `03-…`/`04-…` art. 2 ("modifié régulièrement"), `01-…` art. 4 (the
+Caf may change any password and notifies it), manual "Identification" (6 characters).
+"""
+
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from habilitations.models import EtatHabilitation
+from journal.models import Evenement, Resultat, TypeEvenement
+from tests.factories import MOT_DE_PASSE_PARTENAIRE, HabilitationFactory
+from tests.outils import texte
+
+NOUVEAU = "Rv8kT4pz"
+
+
+def se_connecter(client, identifiant, mot_de_passe):
+    return client.post("/", {"identifiant": identifiant, "mot_de_passe": mot_de_passe})
+
+
+def changer(client, actuel, nouveau, confirmation=None):
+    return client.post(
+        "/mot-de-passe/", {"actuel": actuel, "nouveau": nouveau, "confirmation": confirmation or nouveau}
+    )
+
+
+@pytest.fixture
+def provisoire(db):
+    return HabilitationFactory(mot_de_passe_change_le=None, mot_de_passe_provisoire_le=timezone.now())
+
+
+def test_le_mot_de_passe_de_la_caf_doit_etre_change_a_la_premiere_connexion(client, provisoire):
+    reponse = se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    assert reponse["Location"] == "/mot-de-passe/"
+    # No other page until it is changed: the portal sends back to the change page.
+    assert client.get("/portail/")["Location"] == "/mot-de-passe/"
+    page = texte(client.get("/mot-de-passe/"))
+    assert "est provisoire" in page and "6 caractères au moins" in page
+
+    reponse = changer(client, MOT_DE_PASSE_PARTENAIRE, NOUVEAU)
+    assert reponse["Location"] == "/portail/"
+    assert "Votre mot de passe a été modifié." in texte(client.get("/portail/"))
+    provisoire.refresh_from_db()
+    assert provisoire.mot_de_passe_provisoire_le is None
+    assert provisoire.user.check_password(NOUVEAU)
+    evenement = Evenement.objects.get(type=TypeEvenement.MOT_DE_PASSE)
+    assert evenement.motif == "remplacement du mot de passe provisoire"
+    assert NOUVEAU not in str(Evenement.objects.values())
+
+
+@pytest.mark.parametrize(
+    ("nouveau", "confirmation", "message"),
+    [
+        ("Ab3", None, "au moins 6 caractères"),
+        ("abcdefgh", None, "au moins une lettre et un chiffre"),
+        ("aaaa11", None, "trop simple"),
+        ("123456a", None, "trop simple"),
+        ("Azerty12", "Azerty13", "La confirmation ne correspond pas"),
+        (MOT_DE_PASSE_PARTENAIRE, None, "différent de vos 5 mots de passe précédents"),
+    ],
+)
+def test_les_regles_sont_appliquees_avec_un_message_clair(client, provisoire, nouveau, confirmation, message):
+    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    reponse = changer(client, MOT_DE_PASSE_PARTENAIRE, nouveau, confirmation)
+    assert reponse.status_code == 200
+    assert message in texte(reponse)
+    provisoire.refresh_from_db()
+    assert provisoire.user.check_password(MOT_DE_PASSE_PARTENAIRE)
+    assert not Evenement.objects.filter(type=TypeEvenement.MOT_DE_PASSE).exists()
+
+
+def test_l_identifiant_est_refuse_comme_mot_de_passe(client, provisoire):
+    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    reponse = changer(client, MOT_DE_PASSE_PARTENAIRE, provisoire.identifiant.lower())
+    assert "ne doit pas reprendre votre identifiant" in texte(reponse)
+
+
+def test_le_mot_de_passe_actuel_est_exige(client, provisoire):
+    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    assert "Le mot de passe actuel est incorrect." in texte(changer(client, "Faux9z", NOUVEAU))
+
+
+def test_la_longueur_minimale_est_un_reglage(client, provisoire, settings):
+    settings.CAFPRO_PASSWORD_MIN_LENGTH = 12
+    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    assert "au moins 12 caractères" in texte(changer(client, MOT_DE_PASSE_PARTENAIRE, NOUVEAU))
+
+
+def test_un_mot_de_passe_provisoire_inutilise_expire(client, db, settings):
+    habilitation = HabilitationFactory(
+        mot_de_passe_change_le=None,
+        mot_de_passe_provisoire_le=timezone.now() - timedelta(days=settings.CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS + 1),
+    )
+    reponse = se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    assert "Identifiant ou mot de passe incorrect." in texte(reponse)
+    assert Evenement.objects.get(type=TypeEvenement.CONNEXION).motif == "mot de passe provisoire expiré"
+
+
+def test_changement_periodique_et_avertissement(client, db, settings):
+    habilitation = HabilitationFactory(
+        mot_de_passe_change_le=timezone.now() - timedelta(days=settings.CAFPRO_PASSWORD_MAX_AGE_DAYS - 3)
+    )
+    se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    assert "Votre mot de passe doit être changé dans 2 jours" in texte(client.get("/portail/"))
+
+    habilitation.mot_de_passe_change_le = timezone.now() - timedelta(days=settings.CAFPRO_PASSWORD_MAX_AGE_DAYS + 1)
+    habilitation.save()
+    assert client.get("/portail/")["Location"] == "/mot-de-passe/"
+
+
+def test_la_caf_reinitialise_un_mot_de_passe(admin_131, client, caf_131):
+    habilitation = HabilitationFactory(convention__caisse=caf_131, etat=EtatHabilitation.VERROUILLEE)
+    reponse = admin_131.post(
+        "/gestion/habilitations/habilitation/",
+        {"action": "reinitialiser_mots_de_passe", "_selected_action": [habilitation.pk]},
+    )
+    page = reponse.content.decode()
+    assert "Nouveau mot de passe" in page
+    nouveau = re.search(r'class="mot-de-passe">([^<]+)<', page).group(1)
+    assert "no-store" in reponse["Cache-Control"]
+    assert Evenement.objects.get(type=TypeEvenement.GESTION).motif == "réinitialisation du mot de passe"
+
+    habilitation.refresh_from_db()
+    assert not habilitation.user.check_password(MOT_DE_PASSE_PARTENAIRE)
+    # The reset password works once the account is unlocked, and asks for a new one.
+    habilitation.etat = EtatHabilitation.ACTIVE
+    habilitation.save()
+    assert se_connecter(client, habilitation.identifiant, nouveau)["Location"] == "/mot-de-passe/"
+
+
+def test_reinitialiser_toute_une_convention(admin_131, caf_131):
+    premiere = HabilitationFactory(convention__caisse=caf_131)
+    seconde = HabilitationFactory(convention=premiere.convention)
+    autre = HabilitationFactory(convention__caisse=caf_131)
+    liste = texte(
+        admin_131.get("/gestion/habilitations/habilitation/", {"convention__id__exact": premiere.convention.pk})
+    )
+    assert premiere.identifiant in liste and seconde.identifiant in liste and autre.identifiant not in liste
+    reponse = admin_131.post(
+        f"/gestion/habilitations/habilitation/?convention__id__exact={premiere.convention.pk}",
+        {"action": "reinitialiser_mots_de_passe", "_selected_action": [premiere.pk, seconde.pk], "select_across": "1"},
+    )
+    assert len(re.findall(r'class="mot-de-passe"', reponse.content.decode())) == 2
+    autre.refresh_from_db()
+    assert autre.user.check_password(MOT_DE_PASSE_PARTENAIRE)
+
+
+def test_la_demo_contient_un_mot_de_passe_provisoire(client, db):
+    sortie = io.StringIO()
+    call_command("demo", "--json", stdout=sortie)
+    provisoires = [h for h in json.loads(sortie.getvalue())["habilitations"] if h["mot_de_passe_provisoire"]]
+    assert len(provisoires) == 1
+    reponse = se_connecter(client, provisoires[0]["identifiant"], provisoires[0]["password"])
+    assert reponse["Location"] == "/mot-de-passe/"
+    assert Evenement.objects.get(type=TypeEvenement.CONNEXION).resultat == Resultat.SUCCES
