@@ -12,6 +12,7 @@ embedded SQLite file.
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -71,8 +72,29 @@ def run(args: list[str]) -> None:
     os.execv(PYTHON, [str(PYTHON), "manage.py", "runserver", address])
 
 
+CHROMIUM = os.environ.get("CAFPRO_CHROMIUM", "/usr/bin/chromium")
+
+
+def ensure_browser() -> None:
+    """Browser tests drive Debian's Chromium (no browser download): install it if missing."""
+    if Path(CHROMIUM).exists():
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("Installation de Chromium (paquet Debian « chromium ») pour les tests du navigateur …", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+        return
+    fail(
+        "Chromium est nécessaire aux tests du navigateur : installez le paquet « chromium » "
+        "(sudo apt-get install chromium) ou indiquez son chemin dans CAFPRO_CHROMIUM."
+    )
+
+
 def test(args: list[str]) -> None:
     ensure_environment()
+    ensure_browser()
+    os.environ["CAFPRO_CHROMIUM"] = CHROMIUM
     os.chdir(ROOT)
     os.execv(PYTHON, [str(PYTHON), "-m", "pytest", *args])
 

@@ -10,7 +10,11 @@ CLE = "k9Zq2vX8mP4nR7tW1yB6cD3fG5hJ0lA9sE2uI8oQ4wT7rY1xN6bV3zM5cK8jH2gF"
 
 
 def manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=RACINE,
