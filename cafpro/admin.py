@@ -1,6 +1,14 @@
-"""The Caf staff's administration site."""
+"""The Caf staff's administration site: password, then a TOTP second factor."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from habilitations.second_facteur import attend_second_facteur, verification
 
 
 class CafproAdminSite(admin.AdminSite):
@@ -9,6 +17,27 @@ class CafproAdminSite(admin.AdminSite):
     index_title = "Gestion des partenaires, conventions et habilitations"
 
     def has_permission(self, request):
-        # Only Caf staff accounts: a partner identifiant never opens the admin (DESIGN §3).
+        # Only Caf staff accounts (a partner identifiant never opens the admin, DESIGN §3),
+        # and only once their second factor is verified in this session.
         user = request.user
-        return bool(user.is_active and user.is_staff and getattr(user, "est_agent_caf", False))
+        return bool(user.is_active and user.is_staff and getattr(user, "est_agent_caf", False) and user.is_verified())
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        if attend_second_facteur(request.user):
+            return redirect("admin:verification")
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path("verification/", self.admin_view_sans_permission(verification), name="verification"),
+            *super().get_urls(),
+        ]
+
+    def admin_view_sans_permission(self, vue):
+        # Reached between the password and the second factor: no admin permission yet.
+        def enveloppe(request, *args, **kwargs):
+            return vue(request, self, *args, **kwargs)
+
+        return login_not_required(never_cache(csrf_protect(enveloppe)))

@@ -33,17 +33,28 @@ def gestionnaire_161(db):
     return StaffFactory(username="gestion.test161", caisse=caisse("161"))
 
 
+def connecter_au_admin(client, user):
+    """Log a staff member in with a verified second factor, as the admin requires."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    appareil, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"name": "test", "confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def admin_131(client, gestionnaire_131):
     """A browser session of a Caf 131 gestionnaire in the admin."""
-    client.force_login(gestionnaire_131)
-    return client
+    return connecter_au_admin(client, gestionnaire_131)
 
 
 @pytest.fixture
 def admin_161(client, gestionnaire_161):
-    client.force_login(gestionnaire_161)
-    return client
+    return connecter_au_admin(client, gestionnaire_161)
 
 
 @pytest.fixture

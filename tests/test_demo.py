@@ -86,3 +86,16 @@ def test_le_resume_affiche_les_identifiants(db):
     assert "http://127.0.0.1:8000/" in texte
     assert all(h["identifiant"] in texte and h["password"] in texte for h in monde["habilitations"])
     assert all(s["username"] in texte for s in monde["staff"])
+
+
+def test_le_personnel_de_demo_a_son_second_facteur(client, db):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    agent = demo_json()["staff"][0]
+    appareil = TOTPDevice.objects.get(user__username=agent["username"])
+    assert appareil.key == agent["totp_key"] and appareil.confirmed
+    client.post("/gestion/login/", {"username": agent["username"], "password": agent["password"], "next": "/gestion/"})
+    jeton = f"{totp(bytes.fromhex(agent['totp_key'])):06d}"
+    assert client.post("/gestion/verification/", {"jeton": jeton})["Location"] == "/gestion/"
+    assert client.get("/gestion/habilitations/habilitation/").status_code == 200

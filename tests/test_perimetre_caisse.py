@@ -8,6 +8,7 @@ import pytest
 
 from conventions.models import Convention, Partenaire
 from habilitations.models import EtatHabilitation, Habilitation, Role
+from tests.conftest import connecter_au_admin
 from tests.factories import HabilitationFactory, PartenaireFactory, StaffFactory, caisse
 from tests.outils import texte
 
@@ -102,7 +103,7 @@ def test_une_habilitation_ne_peut_viser_la_convention_d_une_autre_caisse(admin_1
 
 
 def test_un_responsable_securite_ne_gere_pas_les_habilitations(client, monde_161, caf_161):
-    client.force_login(StaffFactory(username="secu.161", caisse=caf_161, role=Role.SECURITE))
+    connecter_au_admin(client, StaffFactory(username="secu.161", caisse=caf_161, role=Role.SECURITE))
     assert client.get("/gestion/habilitations/habilitation/").status_code == 403
     assert client.get("/gestion/conventions/partenaire/").status_code == 403
 
@@ -117,7 +118,7 @@ def test_un_identifiant_partenaire_n_ouvre_jamais_l_administration(client, monde
 
 def test_le_superutilisateur_national_voit_toutes_les_caisses(client, monde_161, caf_131):
     HabilitationFactory(convention__caisse=caf_131, nom="MARSEILLAIS")
-    client.force_login(StaffFactory(username="cnaf", caisse=None, role="", is_superuser=True))
+    connecter_au_admin(client, StaffFactory(username="cnaf", caisse=None, role="", is_superuser=True))
     page = texte(client.get("/gestion/habilitations/habilitation/"))
     assert "CONFIDENTIEL" in page and "MARSEILLAIS" in page
 

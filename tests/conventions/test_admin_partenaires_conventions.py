@@ -475,7 +475,7 @@ class TestFinDeConvention:
         assert "Indiquez le manquement qui justifie la résiliation." in texte(reponse)
         convention.refresh_from_db()
         assert convention.date_resiliation is None
-        assert not Evenement.objects.exists()
+        assert not Evenement.objects.filter(type="gestion").exists()
 
     def test_modification_sans_fin_n_est_pas_journalisee(self, admin_131, caf_131, partenaire_131):
         convention = ConventionFactory(caisse=caf_131, partenaire=partenaire_131)

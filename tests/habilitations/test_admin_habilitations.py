@@ -163,7 +163,7 @@ class TestCycleDeVie:
         reponse = action(admin_131, "reactiver", habilitation)
         page = texte(admin_131.get(reponse["Location"]))
         assert "impossible de la réactiver dans l" in page
-        assert not Evenement.objects.exists()
+        assert not Evenement.objects.filter(type=TypeEvenement.GESTION).exists()
 
     def test_suppression_a_compter_d_une_date(self, admin_131, caf_131):
         habilitation = HabilitationFactory(convention__caisse=caf_131)

@@ -8,6 +8,7 @@ The three partners named in the seeds keep their real references (conventions 20
 2017 / 006 / T2 and 78/2016/XXAS – T2); the other names are invented.
 """
 
+import base64
 import json
 import random
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from datetime import date
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.models import Caisse, Convention, Partenaire, Portee
 from conventions.validators import luhn_valide
@@ -353,7 +355,22 @@ class Command(BaseCommand):
                     last_name=nom,
                     email=f"{username}@caf-demo.invalid",
                 )
-            staff.append({"username": username, "password": password, "caisse": numero, "role": str(role)})
+            user = User.objects.get(username=username)
+            cle = _rng("totp", username).randbytes(20).hex()
+            appareil, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="Cafpro (démonstration)", defaults={"key": cle, "confirmed": True}
+            )
+            staff.append(
+                {
+                    "username": username,
+                    "password": password,
+                    "caisse": numero,
+                    "role": str(role),
+                    # Second factor: hex as django-otp stores it, base32 for authenticator apps.
+                    "totp_key": appareil.key,
+                    "totp_base32": base64.b32encode(appareil.bin_key).decode(),
+                }
+            )
         return {"habilitations": habilitations, "staff": staff, "dossiers": []}
 
     @staticmethod
@@ -443,3 +460,4 @@ class Command(BaseCommand):
         self.stdout.write("\nAdministration des Caf — http://127.0.0.1:8000/gestion/")
         for s in monde["staff"]:
             self.stdout.write(f"  {s['username']:<16}{s['password']:<32}Caf {s['caisse']}  {s['role']}")
+            self.stdout.write(f"    second facteur (clé TOTP à saisir dans une application) : {s['totp_base32']}")
