@@ -99,3 +99,18 @@ def test_le_personnel_de_demo_a_son_second_facteur(client, db):
     jeton = f"{totp(bytes.fromhex(agent['totp_key'])):06d}"
     assert client.post("/gestion/verification/", {"jeton": jeton})["Location"] == "/gestion/"
     assert client.get("/gestion/habilitations/habilitation/").status_code == 200
+
+
+def test_code_totp_de_demonstration(db):
+    from django.core.management.base import CommandError
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    demo_json()
+    sortie = io.StringIO()
+    call_command("demo", "--code-totp", "gestion.131", stdout=sortie)
+    appareil = TOTPDevice.objects.get(user__username="gestion.131")
+    assert appareil.verify_token(sortie.getvalue().strip())
+    import pytest
+
+    with pytest.raises(CommandError):
+        call_command("demo", "--code-totp", "gestion.test131")

@@ -14,9 +14,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.models import Caisse, Convention, Partenaire, Portee
@@ -311,8 +312,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Affiche ce qui existe sous forme d'un objet JSON.")
+        parser.add_argument(
+            "--code-totp",
+            metavar="COMPTE",
+            help="Affiche le code à 6 chiffres du moment pour un compte du personnel de démonstration.",
+        )
 
     def handle(self, *args, **options):
+        if options["code_totp"]:
+            self.afficher_code(options["code_totp"])
+            return
         if not Caisse.objects.exists():
             call_command("loaddata", "caisses", "routage", verbosity=0)
         with transaction.atomic():
@@ -448,6 +457,15 @@ class Command(BaseCommand):
             mot_de_passe_change_le=None if provisoire else timezone.now(),
             mot_de_passe_provisoire_le=timezone.now() if provisoire else None,
         )
+
+    def afficher_code(self, username: str) -> None:
+        # Only for the demo's own accounts, whose keys are public anyway.
+        if username not in {staff_username(numero, role) for numero, role in STAFF}:
+            raise CommandError(f"{username} n'est pas un compte du personnel de démonstration.")
+        appareil = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+        if appareil is None:
+            raise CommandError("Lancez d'abord « manage.py demo ».")
+        self.stdout.write(f"{totp(appareil.bin_key):06d}")
 
     def afficher(self, monde: dict) -> None:
         self.stdout.write(self.style.SUCCESS("Jeu de démonstration prêt."))
