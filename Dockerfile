@@ -21,4 +21,4 @@ USER cafpro
 EXPOSE 8000
 # Migrations run before the workers start; the journal's role separation is documented
 # in docs/deploiement.md.
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py loaddata caisses routage && exec gunicorn cafpro.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py referentiel && exec gunicorn cafpro.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]

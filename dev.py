@@ -64,7 +64,7 @@ def run(args: list[str]) -> None:
     ensure_environment()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cafpro.settings.dev")
     manage("migrate", "--noinput", "--verbosity", "0")
-    manage("loaddata", "caisses", "routage", "--verbosity", "0")
+    manage("referentiel")
     manage("demo")
     address = args[0] if args else "127.0.0.1:8000"
     print(f"\nPortail : http://{address}/   Administration : http://{address}/gestion/   (Ctrl+C pour arrêter)\n")

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
@@ -65,6 +65,24 @@ class PerimetreCaisseAdmin(admin.ModelAdmin):
                 kwargs["initial"] = request.user.caisse_id
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Every change a gestionnaire makes is in the journal, with the fields it touched.
+        nom = obj._meta.verbose_name
+        self.journaliser(
+            request,
+            f"{'modification' if change else 'création'} : {nom} {obj}",
+            self.caisse_de(obj),
+            objet=f"{obj._meta.label_lower}:{obj.pk}",
+            champs=sorted(form.changed_data),
+        )
+
+    def caisse_de(self, obj) -> str:
+        caisse = obj
+        for etape in self.chemin_caisse.split("__"):
+            caisse = getattr(caisse, etape)
+        return caisse.numero
+
     def journaliser(self, request, motif: str, caisse: str, **details) -> None:
         enregistrer(
             TypeEvenement.GESTION,
@@ -107,6 +125,25 @@ class CaisseAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return []
         return [f.name for f in Caisse._meta.fields if f.name not in {"id", "dialogue_ouvert"}]
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history names the staff who acted: only for one's own Caf.
+        obj = self.get_object(request, object_id)
+        if obj is not None and not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        enregistrer(
+            TypeEvenement.GESTION,
+            Resultat.SUCCES,
+            request=request,
+            motif=f"modification de la caisse {obj.numero}",
+            acteur=request.user.username,
+            caisse=obj.numero,
+            details={"champs": sorted(form.changed_data)},
+        )
 
 
 @admin.register(RoutageCodePostal)

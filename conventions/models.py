@@ -363,7 +363,17 @@ class Convention(models.Model):
                 f"Ce partenaire est suivi par la {self.partenaire.caisse.nom} : "
                 "la convention doit être signée avec cette Caf."
             )
-        if self.date_effet:
+        if self.pk and self.profil:
+            ancien = Convention.objects.filter(pk=self.pk).values_list("profil", flat=True).first()
+            if ancien and ancien != self.profil and self.habilitations.exists():
+                # Each habilitation was granted for this profile (T12: greffiers only).
+                erreurs["profil"] = (
+                    f"Le profil ne peut plus changer ({ancien}) : des habilitations ont été accordées "
+                    "pour ce profil. Signez une nouvelle convention pour un autre profil."
+                )
+        if self.date_effet and not (date(1990, 1, 1) <= self.date_effet <= date(2100, 12, 31)):
+            erreurs["date_effet"] = "La date d'effet doit être comprise entre 1990 et 2100."
+        elif self.date_effet:
             jour = aujourd_hui()
             if self.date_denonciation:
                 if self.date_denonciation > jour:

@@ -102,6 +102,13 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An habilitation belongs to its convention for good: another profile or partner
+        # means a new demande d'accès, hence a new habilitation.
+        if obj is not None:
+            return [*self.readonly_fields, "convention"]
+        return self.readonly_fields
+
     @admin.display(description="identifiant", ordering="user__username")
     def identifiant(self, obj):
         return obj.identifiant or "attribué à l'enregistrement"
@@ -223,16 +230,36 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         )
 
 
+def verifier_rattachement(form):
+    """A staff account belongs to one Caisse, unless it is a national administrator."""
+    cleaned = form.cleaned_data
+    superuser = cleaned.get("is_superuser", getattr(form.instance, "is_superuser", False))
+    if not cleaned.get("caisse") and not superuser:
+        form.add_error(
+            "caisse", "Un agent de Caf est rattaché à une Caf (seuls les administrateurs nationaux ne le sont pas)."
+        )
+
+
 class CompteCafCreationForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ["username", "caisse", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        verifier_rattachement(self)
+        return cleaned
 
 
 class CompteCafChangeForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        verifier_rattachement(self)
+        return cleaned
 
 
 @admin.register(User)

@@ -128,6 +128,11 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
     )
     if rang is None:
         check_password(mot_de_passe, _hash_factice())
+        habilitation = getattr(user, "habilitation", None) if user else None
+        if habilitation is not None and habilitation.etat == EtatHabilitation.ACTIVE:
+            # The counter says locked: the habilitation shows it, so a gestionnaire can unlock it.
+            habilitation.etat = EtatHabilitation.VERROUILLEE
+            habilitation.save()
         journaliser(TypeEvenement.CONNEXION, Resultat.REFUS, "identifiant verrouillé", user)
         return ResultatConnexion(Issue.VERROUILLEE)
 

@@ -316,6 +316,8 @@ class Habilitation(models.Model):
             self.anciens_mots_de_passe = [self.user.password, *self.anciens_mots_de_passe][:HISTORIQUE_MOTS_DE_PASSE]
         self.user.set_password(mot_de_passe)
         self.user.save(update_fields=["password"])
+        # A fresh password starts with a clean slate of failures.
+        CompteurEchecs.objects.filter(cle=cle_identifiant(self.identifiant)).update(echecs=0)
         self.mot_de_passe_provisoire_le = timezone.now()
         self.save()
         return mot_de_passe

@@ -1,9 +1,18 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from .factories import StaffFactory, caisse
+
+
+def pytest_configure(config):
+    # .ci/run's PostgreSQL pass sets this: its PostgreSQL-only tests must not skip quietly.
+    if os.environ.get("CAFPRO_BASE_ATTENDUE") == "postgresql":
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise pytest.UsageError("CAFPRO_BASE_ATTENDUE=postgresql mais DATABASE_URL ne désigne pas PostgreSQL.")
 
 
 @pytest.fixture(scope="session")

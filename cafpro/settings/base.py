@@ -50,7 +50,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 # Mirrors Django's own security.W009 test, but fails instead of warning: a weak key
 # would let anyone forge sessions and password-reset tokens.
-if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+# The committed development key (settings/dev.py) starts with "dev-only-".
+WEAK_KEY_PREFIXES = ("django-insecure-", "dev-only-")
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(WEAK_KEY_PREFIXES)):
     raise ImproperlyConfigured(
         "SECRET_KEY manquante ou trop faible : en production, définissez une clé aléatoire "
         "d'au moins 50 caractères (python -c 'import secrets; print(secrets.token_urlsafe(64))')."
@@ -116,7 +118,7 @@ TEMPLATES = [
 # No DATABASE_URL: the embedded SQLite file, so that a fresh clone runs with nothing else.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -230,6 +232,8 @@ CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS = env_int("CAFPRO_ISSUED_PASSWORD_VALIDITY_
 # and further attempts from it are refused without being checked.
 CAFPRO_THROTTLE_MAX_ECHECS = env_int("CAFPRO_THROTTLE_MAX_ECHECS", 30)
 CAFPRO_THROTTLE_WINDOW = env_int("CAFPRO_THROTTLE_WINDOW", 900)
+# `manage.py demo` creates accounts whose passwords are in the source: development only.
+CAFPRO_DEMO_AUTORISEE = env_bool("CAFPRO_DEMO", DEBUG)
 # How many reverse proxies of ours stand in front; 0 = take the socket's peer address.
 CAFPRO_TRUSTED_PROXIES = env_int("CAFPRO_TRUSTED_PROXIES", 0)
 

@@ -406,7 +406,7 @@ class TestFinDeConvention:
         assert convention.date_denonciation is None
         assert convention.denonciation_par == ""
         assert convention.date_fin is None
-        assert not Evenement.objects.filter(type=TypeEvenement.GESTION).exists()
+        assert not Evenement.objects.filter(type=TypeEvenement.GESTION, motif__startswith="dénonciation").exists()
 
     def test_denonciation_valide_fixe_la_fin_et_est_journalisee(self, admin_131, caf_131, partenaire_131):
         aujourd_hui = timezone.localdate()
@@ -427,7 +427,7 @@ class TestFinDeConvention:
         assert convention.date_fin == echeance
         assert convention.etat() == EtatConvention.EN_FIN
 
-        evenement = Evenement.objects.get(type=TypeEvenement.GESTION)
+        evenement = Evenement.objects.get(type=TypeEvenement.GESTION, motif__startswith="dénonciation")
         assert evenement.resultat == Resultat.SUCCES
         assert evenement.motif == "dénonciation de la convention 2018-001"
         assert evenement.acteur == "gestion.test131"
@@ -458,7 +458,7 @@ class TestFinDeConvention:
         convention.refresh_from_db()
         assert convention.date_fin == aujourd_hui
         assert convention.etat() == EtatConvention.TERMINEE
-        evenement = Evenement.objects.get(type=TypeEvenement.GESTION)
+        evenement = Evenement.objects.get(type=TypeEvenement.GESTION, motif__startswith="résiliation")
         assert evenement.motif == "résiliation de la convention 2018-001"
 
     def test_resiliation_sans_motif_refusee(self, admin_131, caf_131, partenaire_131):
@@ -475,15 +475,18 @@ class TestFinDeConvention:
         assert "Indiquez le manquement qui justifie la résiliation." in texte(reponse)
         convention.refresh_from_db()
         assert convention.date_resiliation is None
-        assert not Evenement.objects.filter(type="gestion").exists()
+        assert not Evenement.objects.filter(type="gestion", motif__startswith="résiliation").exists()
 
-    def test_modification_sans_fin_n_est_pas_journalisee(self, admin_131, caf_131, partenaire_131):
+    def test_modification_journalisee_avec_ses_champs_sans_fin(self, admin_131, caf_131, partenaire_131):
         convention = ConventionFactory(caisse=caf_131, partenaire=partenaire_131)
         reponse = admin_131.post(url_convention(convention), donnees_de(convention, signataire_partenaire="Le Maire"))
         assert reponse.status_code == 302, texte(reponse)
         convention.refresh_from_db()
         assert convention.signataire_partenaire == "Le Maire"
-        assert not Evenement.objects.filter(type=TypeEvenement.GESTION).exists()
+        evenement = Evenement.objects.get(type=TypeEvenement.GESTION)
+        assert evenement.motif.startswith("modification : convention")
+        assert evenement.details["champs"] == ["signataire_partenaire"]
+        assert evenement.acteur == "gestion.test131"
 
 
 class TestRechercheEtFiltre:

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
@@ -313,12 +314,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Affiche ce qui existe sous forme d'un objet JSON.")
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Crée le jeu de démonstration même hors mode DEBUG (jamais en production).",
+        )
+        parser.add_argument(
             "--code-totp",
             metavar="COMPTE",
             help="Affiche le code à 6 chiffres du moment pour un compte du personnel de démonstration.",
         )
 
     def handle(self, *args, **options):
+        if not settings.CAFPRO_DEMO_AUTORISEE and not options["force"]:
+            # Its passwords are in the source code: never on a production database.
+            raise CommandError(
+                "Le jeu de démonstration n'est créé qu'en développement (DEBUG ou CAFPRO_DEMO=1), jamais en production."
+            )
         if options["code_totp"]:
             self.afficher_code(options["code_totp"])
             return
