@@ -9,6 +9,7 @@ The three partners named in the seeds keep their real references (conventions 20
 """
 
 import base64
+import dataclasses
 import json
 import random
 from dataclasses import dataclass, field
@@ -256,18 +257,8 @@ CONVENTIONS = (
     ),
 )
 
-NOUVEL_AGENT = DemoConvention(
-    "t13-metropole-amp-nouvel-agent",
-    "131",
-    "2018-001",
-    "T13",
-    "Métropole Aix-Marseille-Provence",
-    "58, boulevard Charles Livon",
-    "13007",
-    "Marseille",
-    ("Jean-Claude GAUDIN", "Président"),
-    date(2018, 3, 13),
-    ("Lucas", "BLANC", "Instructeur FSL"),
+NOUVEL_AGENT = dataclasses.replace(
+    CONVENTIONS[0], cle="t13-metropole-amp-nouvel-agent", agent=("Lucas", "BLANC", "Instructeur FSL")
 )
 
 # Staff of two Cafs: a gestionnaire and a security officer each.
