@@ -8,13 +8,14 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from habilitations.second_facteur import attend_second_facteur, verification
+from habilitations.second_facteur import ConnexionPersonnelForm, attend_second_facteur, verification
 
 
 class CafproAdminSite(admin.AdminSite):
     site_header = "Cafpro — administration des accès"
     site_title = "Cafpro"
     index_title = "Gestion des partenaires, conventions et habilitations"
+    login_form = ConnexionPersonnelForm
 
     def has_permission(self, request):
         # Only Caf staff accounts (a partner identifiant never opens the admin, DESIGN §3),

@@ -8,7 +8,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from conventions.admin import PerimetreCaisseAdmin
+from journal.ecriture import enregistrer
+from journal.models import Resultat, TypeEvenement
 
+from . import verrou_personnel
 from .models import EtatHabilitation, Habilitation, TypeCompte, User
 
 
@@ -269,7 +272,7 @@ class CompteCafAdmin(DjangoUserAdmin):
 
     form = CompteCafChangeForm
     add_form = CompteCafCreationForm
-    list_display = ["username", "last_name", "first_name", "caisse", "role", "is_active", "is_superuser"]
+    list_display = ["username", "last_name", "first_name", "caisse", "role", "is_active", "blocage"]
     list_filter = ["role", "caisse", "is_active", "is_superuser"]
     search_fields = ["username", "last_name", "first_name", "email"]
     ordering = ["username"]
@@ -291,8 +294,35 @@ class CompteCafAdmin(DjangoUserAdmin):
     ]
     filter_horizontal = []
 
+    actions = ["debloquer_connexion"]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(type_compte=TypeCompte.AGENT_CAF)
+        comptes = super().get_queryset(request).filter(type_compte=TypeCompte.AGENT_CAF)
+        if request.user.is_superuser:
+            return comptes
+        # Colleagues of one's own Caf, for unlocking a blocked login; nobody else.
+        return comptes.filter(caisse_id=request.user.caisse_id) if request.user.caisse_id else comptes.none()
+
+    @admin.display(description="connexion")
+    def blocage(self, obj):
+        return "bloquée" if verrou_personnel.est_bloque(obj.username) else "—"
+
+    @admin.action(description="Débloquer la connexion")
+    def debloquer_connexion(self, request, queryset):
+        for compte in queryset:
+            if compte.pk == request.user.pk:
+                continue
+            verrou_personnel.effacer(compte.username)
+            enregistrer(
+                TypeEvenement.GESTION,
+                Resultat.SUCCES,
+                request=request,
+                motif=f"déblocage de la connexion de {compte.username}",
+                identifiant=compte.username,
+                acteur=request.user.username,
+                caisse=compte.caisse.numero if compte.caisse_id else "",
+            )
+        self.message_user(request, "Connexion débloquée.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -301,10 +331,13 @@ class CompteCafAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return request.user.is_superuser or bool(getattr(request.user, "caisse_id", None))
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        if request.user.is_superuser:
+            return True
+        caisse_id = getattr(request.user, "caisse_id", None)
+        return bool(caisse_id) and (obj is None or obj.caisse_id == caisse_id)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -44,7 +44,7 @@ class ResultatConnexion:
 
 
 @functools.cache
-def _hash_factice() -> str:
+def hash_factice() -> str:
     # Checked against when there is no real password to check, so that every answer
     # costs one Argon2 verification (Django ticket 20760).
     return make_password("cafpro-mot-de-passe-factice")
@@ -116,7 +116,7 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
         )
 
     if adresse_trop_active(request):
-        check_password(mot_de_passe, _hash_factice())
+        check_password(mot_de_passe, hash_factice())
         journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, "trop d'échecs depuis cette adresse")
         return ResultatConnexion(Issue.ECHEC)
 
@@ -127,7 +127,7 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
         .first()
     )
     if rang is None:
-        check_password(mot_de_passe, _hash_factice())
+        check_password(mot_de_passe, hash_factice())
         habilitation = getattr(user, "habilitation", None) if user else None
         if habilitation is not None and habilitation.etat == EtatHabilitation.ACTIVE:
             # The counter says locked: the habilitation shows it, so a gestionnaire can unlock it.
@@ -140,7 +140,7 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
         mot_de_passe_juste = user.check_password(mot_de_passe)
         motif = "" if mot_de_passe_juste else "mot de passe erroné"
     else:
-        check_password(mot_de_passe, _hash_factice())
+        check_password(mot_de_passe, hash_factice())
         mot_de_passe_juste = False
         motif = "identifiant inconnu" if user is None else "saisie mal formée"
     if mot_de_passe_juste:

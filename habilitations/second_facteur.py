@@ -7,6 +7,9 @@ import io
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
@@ -16,6 +19,47 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
+
+from . import verrou_personnel
+from .connexion import hash_factice
+
+
+class ConnexionPersonnelForm(AdminAuthenticationForm):
+    """The admin's login form, with the staff lockout in front of the password check."""
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "")[:150]
+        rang = verrou_personnel.compter_tentative(username)
+        if rang is None:
+            check_password(self.cleaned_data.get("password") or "", hash_factice())
+            enregistrer(
+                TypeEvenement.CONNEXION,
+                Resultat.REFUS,
+                request=self.request,
+                motif="administration : compte bloqué",
+                identifiant=username,
+            )
+            raise forms.ValidationError(MESSAGE_BLOCAGE, code="bloque")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if rang >= settings.CAFPRO_STAFF_MAX_ECHECS:
+                enregistrer(
+                    TypeEvenement.VERROUILLAGE,
+                    Resultat.SUCCES,
+                    request=self.request,
+                    motif=f"administration : {rang} échecs consécutifs",
+                    identifiant=username,
+                )
+            raise
+        verrou_personnel.effacer(username)
+        return cleaned
+
+
+MESSAGE_BLOCAGE = (
+    "Connexion bloquée après plusieurs échecs : réessayez plus tard, ou demandez à un collègue "
+    "de votre Caf de la débloquer."
+)
 
 
 class JetonForm(forms.Form):

@@ -232,6 +232,9 @@ CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS = env_int("CAFPRO_ISSUED_PASSWORD_VALIDITY_
 # and further attempts from it are refused without being checked.
 CAFPRO_THROTTLE_MAX_ECHECS = env_int("CAFPRO_THROTTLE_MAX_ECHECS", 30)
 CAFPRO_THROTTLE_WINDOW = env_int("CAFPRO_THROTTLE_WINDOW", 900)
+# Caf staff: failed admin logins before a block, lifted by a colleague or after the delay (s).
+CAFPRO_STAFF_MAX_ECHECS = env_int("CAFPRO_STAFF_MAX_ECHECS", 5)
+CAFPRO_STAFF_LOCK_SECONDS = env_int("CAFPRO_STAFF_LOCK_SECONDS", 900)
 # `manage.py demo` creates accounts whose passwords are in the source: development only.
 CAFPRO_DEMO_AUTORISEE = env_bool("CAFPRO_DEMO", DEBUG)
 # How many reverse proxies of ours stand in front; 0 = take the socket's peer address.
