@@ -114,3 +114,28 @@ def test_code_totp_de_demonstration(db):
 
     with pytest.raises(CommandError):
         call_command("demo", "--code-totp", "gestion.test131")
+
+
+def test_relancer_la_demo_remet_les_acces_listes_en_etat(client, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monde = demo_json()
+    agent, provisoire = monde["habilitations"][0], monde["habilitations"][-1]
+    habilitation = Habilitation.objects.get(user__username=agent["identifiant"])
+    habilitation.etat = EtatHabilitation.VERROUILLEE
+    habilitation.mot_de_passe_change_le = timezone.now() - timedelta(days=400)
+    habilitation.save()
+    habilitation.user.set_password("Autre9x")
+    habilitation.user.save()
+    ancienne = Habilitation.objects.get(user__username=provisoire["identifiant"])
+    ancienne.mot_de_passe_provisoire_le = timezone.now() - timedelta(days=30)
+    ancienne.save()
+
+    assert demo_json() == monde
+    reponse = client.post("/", {"identifiant": agent["identifiant"], "mot_de_passe": agent["password"]})
+    assert reponse["Location"] == "/portail/"
+    client.post("/deconnexion/")
+    reponse = client.post("/", {"identifiant": provisoire["identifiant"], "mot_de_passe": provisoire["password"]})
+    assert reponse["Location"] == "/mot-de-passe/"

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
@@ -24,8 +24,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.models import Caisse, Convention, Partenaire, Portee
 from conventions.validators import luhn_valide
-from habilitations.codes import ALPHABET_IDENTIFIANT, LONGUEUR_IDENTIFIANT, generer_mot_de_passe
-from habilitations.models import Contrat, EtatHabilitation, Habilitation, QualiteGreffier, Role, TypeCompte, User
+from habilitations import verrou_personnel
+from habilitations.codes import ALPHABET_IDENTIFIANT, LONGUEUR_IDENTIFIANT, cle_identifiant, generer_mot_de_passe
+from habilitations.models import (
+    CompteurEchecs,
+    Contrat,
+    EtatHabilitation,
+    Habilitation,
+    QualiteGreffier,
+    Role,
+    TypeCompte,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -354,7 +364,14 @@ class Command(BaseCommand):
             username = staff_username(numero, role)
             password = staff_password(numero, role)
             prenom, nom = STAFF_NOMS[(numero, role)]
-            if not User.objects.filter(username=username).exists():
+            existant = User.objects.filter(username=username).first()
+            if existant is not None:
+                if not existant.check_password(password) or not existant.is_active:
+                    existant.set_password(password)
+                    existant.is_active = True
+                    existant.save(update_fields=["password", "is_active"])
+                verrou_personnel.effacer(username)
+            else:
                 User.objects.create_user(
                     username,
                     password,
@@ -437,7 +454,9 @@ class Command(BaseCommand):
     def habilitation(
         self, demo: DemoConvention, convention: Convention, identifiant: str, mot_de_passe: str, provisoire=False
     ) -> None:
-        if User.objects.filter(username=identifiant).exists():
+        existant = Habilitation.objects.select_related("user").filter(user__username=identifiant).first()
+        if existant is not None:
+            self.remettre_en_etat(existant, mot_de_passe, provisoire)
             return
         user = User.objects.create_user(identifiant, mot_de_passe, type_compte=TypeCompte.PARTENAIRE)
         prenom, nom, fonction = demo.agent
@@ -459,6 +478,35 @@ class Command(BaseCommand):
             mot_de_passe_change_le=None if provisoire else timezone.now(),
             mot_de_passe_provisoire_le=timezone.now() if provisoire else None,
         )
+
+    @staticmethod
+    def remettre_en_etat(habilitation: Habilitation, mot_de_passe: str, provisoire: bool) -> None:
+        """Put a demo habilitation back to what the listing says, touching only what differs
+        (a second run still changes nothing): its password, open state, fresh enough dates."""
+        user = habilitation.user
+        if not user.check_password(mot_de_passe):
+            user.set_password(mot_de_passe)
+            user.save(update_fields=["password"])
+        CompteurEchecs.objects.filter(cle=cle_identifiant(user.username), echecs__gt=0).update(echecs=0)
+        maintenant = timezone.now()
+        # Half the allowed periods: the listed logins keep working for weeks after a run.
+        marge_provisoire = timedelta(days=settings.CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS / 2)
+        marge_periodique = timedelta(days=settings.CAFPRO_PASSWORD_MAX_AGE_DAYS / 2)
+        changements = {}
+        if habilitation.etat != EtatHabilitation.ACTIVE or habilitation.date_suppression is not None:
+            changements.update(etat=EtatHabilitation.ACTIVE, date_suppression=None)
+        if provisoire:
+            emis = habilitation.mot_de_passe_provisoire_le
+            if emis is None or maintenant - emis > marge_provisoire or habilitation.mot_de_passe_change_le:
+                changements.update(mot_de_passe_provisoire_le=maintenant, mot_de_passe_change_le=None)
+        else:
+            choisi = habilitation.mot_de_passe_change_le
+            if choisi is None or maintenant - choisi > marge_periodique or habilitation.mot_de_passe_provisoire_le:
+                changements.update(mot_de_passe_change_le=maintenant, mot_de_passe_provisoire_le=None)
+        if changements:
+            for champ, valeur in changements.items():
+                setattr(habilitation, champ, valeur)
+            habilitation.save()
 
     def afficher_code(self, username: str) -> None:
         # Only for the demo's own accounts, whose keys are public anyway.
