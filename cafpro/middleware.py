@@ -14,7 +14,8 @@ CLE_ACTIVITE = "cafpro_derniere_activite"
 
 
 class InactiviteMiddleware:
-    """Ends a partner agent's session after CAFPRO_IDLE_TIMEOUT seconds without a request.
+    """Ends a session after CAFPRO_IDLE_TIMEOUT seconds without a request (partner agents
+    and Caf staff alike: both screens show personal data).
 
     Manual Cafpro V5, "Session utilisateur": beyond 10 minutes without any action the
     user leaves the consultation and a page says that the time allowed has passed. The
@@ -26,7 +27,7 @@ class InactiviteMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.est_partenaire:
+        if user.is_authenticated:
             maintenant = time.time()
             derniere = request.session.get(CLE_ACTIVITE)
             if derniere is not None and maintenant - derniere > settings.CAFPRO_IDLE_TIMEOUT:
@@ -40,8 +41,10 @@ class InactiviteMiddleware:
                     habilitation_id=habilitation.pk if habilitation else None,
                     caisse=habilitation.convention.caisse.numero if habilitation else "",
                 )
+                partenaire = user.est_partenaire
                 logout(request)
-                return redirect("session_expiree")
+                # Staff go back to the admin's login; partners get the manual's page.
+                return redirect("session_expiree" if partenaire else "admin:login")
             request.session[CLE_ACTIVITE] = maintenant
         return self.get_response(request)
 

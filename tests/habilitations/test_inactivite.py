@@ -37,3 +37,14 @@ def test_une_requete_avant_le_delai_prolonge_la_session(client, db, settings):
 def test_un_signet_sans_session_donne_la_page_du_manuel(client, db):
     reponse = client.get("/portail/", follow=True)
     assert "par un signet sans passer par l'écran de signature" in texte(reponse)
+
+
+def test_le_personnel_aussi_est_deconnecte_apres_le_delai(admin_131, settings):
+    assert admin_131.get("/gestion/").status_code == 200
+    session = admin_131.session
+    session["cafpro_derniere_activite"] = time.time() - settings.CAFPRO_IDLE_TIMEOUT - 1
+    session.save()
+    reponse = admin_131.get("/gestion/habilitations/habilitation/")
+    assert reponse.status_code == 302 and reponse["Location"] == "/gestion/login/"
+    assert "_auth_user_id" not in admin_131.session
+    assert Evenement.objects.filter(type=TypeEvenement.EXPIRATION, identifiant="gestion.test131").exists()
