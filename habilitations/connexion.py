@@ -16,7 +16,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
 from django.utils import timezone
 
 from journal.ecriture import adresse_client, enregistrer
@@ -68,23 +67,6 @@ def adresse_trop_active(request) -> bool:
     return echecs >= settings.CAFPRO_THROTTLE_MAX_ECHECS
 
 
-def _compter_tentative(cle: str) -> int | None:
-    """Count one attempt for this identifiant and return its rank, or None if already locked.
-
-    Runs in its own transaction, committed before the password is checked: parallel
-    attempts queue on the row lock, and no more than MAX_ECHECS ever reach the check.
-    """
-    with transaction.atomic():
-        CompteurEchecs.objects.get_or_create(cle=cle)
-        compteur = CompteurEchecs.objects.select_for_update().get(cle=cle)
-        if compteur.echecs >= MAX_ECHECS:
-            return None
-        compteur.echecs += 1
-        compteur.dernier_echec = timezone.now()
-        compteur.save(update_fields=["echecs", "dernier_echec"])
-        return compteur.echecs
-
-
 def _motif_de_refus(user: User) -> str:
     """Why a correct password still does not open the portal ('' if nothing stops it)."""
     habilitation = getattr(user, "habilitation", None)
@@ -120,7 +102,7 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
         journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, "trop d'échecs depuis cette adresse")
         return ResultatConnexion(Issue.ECHEC)
 
-    rang = _compter_tentative(cle_identifiant(identifiant))
+    rang = CompteurEchecs.compter(cle_identifiant(identifiant), MAX_ECHECS)
     user = (
         User.objects.filter(username=identifiant, type_compte=TypeCompte.PARTENAIRE)
         .select_related("habilitation__convention__caisse")

@@ -7,7 +7,7 @@ suppression effective at a date).
 """
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -380,3 +380,24 @@ class CompteurEchecs(models.Model):
 
     def __str__(self):
         return f"{self.cle[:12]}… : {self.echecs}"
+
+    @classmethod
+    def compter(cls, cle: str, maximum: int, delai: timedelta | None = None) -> int | None:
+        """Count one attempt under a row lock and return its rank, or None if already at
+        `maximum` (blocked). With `delai`, failures older than that are forgotten.
+
+        Runs in its own transaction, to be committed before the password is checked:
+        parallel attempts queue on the lock and no more than `maximum` reach the check.
+        """
+        with transaction.atomic():
+            cls.objects.get_or_create(cle=cle)
+            compteur = cls.objects.select_for_update().get(cle=cle)
+            maintenant = timezone.now()
+            if delai and compteur.dernier_echec and maintenant - compteur.dernier_echec > delai:
+                compteur.echecs = 0
+            if compteur.echecs >= maximum:
+                return None
+            compteur.echecs += 1
+            compteur.dernier_echec = maintenant
+            compteur.save(update_fields=["echecs", "dernier_echec"])
+            return compteur.echecs

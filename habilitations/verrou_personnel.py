@@ -6,7 +6,6 @@ before the password is checked, as for partners (habilitations.connexion)."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from .codes import cle_identifiant
@@ -19,19 +18,8 @@ def cle_personnel(username: str) -> str:
 
 def compter_tentative(username: str) -> int | None:
     """Count an attempt and return its rank, or None while the username is blocked."""
-    maximum = settings.CAFPRO_STAFF_MAX_ECHECS
     delai = timedelta(seconds=settings.CAFPRO_STAFF_LOCK_SECONDS)
-    with transaction.atomic():
-        CompteurEchecs.objects.get_or_create(cle=cle_personnel(username))
-        compteur = CompteurEchecs.objects.select_for_update().get(cle=cle_personnel(username))
-        if compteur.dernier_echec and timezone.now() - compteur.dernier_echec > delai:
-            compteur.echecs = 0  # the delay has passed: the block lifts by itself
-        if compteur.echecs >= maximum:
-            return None
-        compteur.echecs += 1
-        compteur.dernier_echec = timezone.now()
-        compteur.save(update_fields=["echecs", "dernier_echec"])
-        return compteur.echecs
+    return CompteurEchecs.compter(cle_personnel(username), settings.CAFPRO_STAFF_MAX_ECHECS, delai)
 
 
 def effacer(username: str) -> None:
