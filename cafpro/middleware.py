@@ -7,7 +7,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
-from journal.ecriture import enregistrer
+from habilitations.evenements import enregistrer_pour_compte
 from journal.models import Resultat, TypeEvenement
 
 CLE_ACTIVITE = "cafpro_derniere_activite"
@@ -31,15 +31,12 @@ class InactiviteMiddleware:
             maintenant = time.time()
             derniere = request.session.get(CLE_ACTIVITE)
             if derniere is not None and maintenant - derniere > settings.CAFPRO_IDLE_TIMEOUT:
-                habilitation = getattr(user, "habilitation", None)
-                enregistrer(
+                enregistrer_pour_compte(
                     TypeEvenement.EXPIRATION,
                     Resultat.SUCCES,
+                    user,
                     request=request,
                     motif=f"{int(maintenant - derniere)} s sans action",
-                    identifiant=user.username,
-                    habilitation_id=habilitation.pk if habilitation else None,
-                    caisse=habilitation.convention.caisse.numero if habilitation else "",
                 )
                 partenaire = user.est_partenaire
                 logout(request)

@@ -8,10 +8,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from conventions.admin import PerimetreCaisseAdmin
-from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 
 from . import verrou_personnel
+from .evenements import enregistrer_pour_compte
 from .models import EtatHabilitation, Habilitation, TypeCompte, User
 
 
@@ -313,14 +313,13 @@ class CompteCafAdmin(DjangoUserAdmin):
             if compte.pk == request.user.pk:
                 continue
             verrou_personnel.effacer(compte.username)
-            enregistrer(
+            enregistrer_pour_compte(
                 TypeEvenement.GESTION,
                 Resultat.SUCCES,
+                compte,
                 request=request,
                 motif=f"déblocage de la connexion de {compte.username}",
-                identifiant=compte.username,
                 acteur=request.user.username,
-                caisse=compte.caisse.numero if compte.caisse_id else "",
             )
         self.message_user(request, "Connexion débloquée.", messages.SUCCESS)
 

@@ -22,6 +22,7 @@ from journal.models import Resultat, TypeEvenement
 
 from . import verrou_personnel
 from .connexion import hash_factice
+from .evenements import enregistrer_pour_compte
 
 
 class ConnexionPersonnelForm(AdminAuthenticationForm):
@@ -85,15 +86,7 @@ def qr_code_svg(url: str) -> str:
 
 
 def _journaliser(request, user, resultat, motif):
-    enregistrer(
-        TypeEvenement.CONNEXION,
-        resultat,
-        request=request,
-        motif=motif,
-        identifiant=user.username,
-        acteur=user.username,
-        caisse=user.caisse.numero if user.caisse_id else "",
-    )
+    enregistrer_pour_compte(TypeEvenement.CONNEXION, resultat, user, request=request, motif=motif, acteur=user.username)
 
 
 def verification(request, admin_site):

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 
 from .connexion import MESSAGE_ECHEC, Issue, connecter
+from .evenements import enregistrer_pour_compte
 from .forms import ChangementMotDePasseForm, ConnexionForm
 from .mots_de_passe import changer, doit_changer, regles
 from .perms import partenaire_requis
@@ -40,15 +40,7 @@ def connexion(request):
 def deconnexion(request):
     user = request.user
     if user.is_authenticated:
-        habilitation = getattr(user, "habilitation", None)
-        enregistrer(
-            TypeEvenement.DECONNEXION,
-            Resultat.SUCCES,
-            request=request,
-            identifiant=user.username,
-            habilitation_id=habilitation.pk if habilitation else None,
-            caisse=habilitation.convention.caisse.numero if habilitation else "",
-        )
+        enregistrer_pour_compte(TypeEvenement.DECONNEXION, Resultat.SUCCES, user, request=request)
     logout(request)
     reponse = redirect("connexion")
     # The browser forgets what it showed of the dossier (ASVS 14.3.1).
