@@ -3,10 +3,12 @@
 import functools
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from conventions.models import EtatConvention
+from journal.models import Resultat, TypeEvenement
 
+from .evenements import enregistrer_pour_compte
 from .models import EtatHabilitation
 from .mots_de_passe import doit_changer
 
@@ -33,6 +35,16 @@ def partenaire_requis(vue=None, *, changement_exige: bool = True):
         @functools.wraps(vue)
         def enveloppe(request, *args, **kwargs):
             if not peut_utiliser_le_portail(request.user):
+                if request.user.is_authenticated:
+                    enregistrer_pour_compte(
+                        TypeEvenement.REFUS,
+                        Resultat.REFUS,
+                        request.user,
+                        request=request,
+                        motif=f"portail : {request.path}",
+                    )
+                    # Answered, not raised: the request's transaction commits the journal event.
+                    return render(request, "403.html", status=403)
                 raise PermissionDenied("Accès réservé aux personnes habilitées.")
             if changement_exige and doit_changer(request.user.habilitation):
                 return redirect("mot_de_passe")

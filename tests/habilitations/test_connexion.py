@@ -172,6 +172,8 @@ def test_un_compte_du_personnel_n_entre_pas_par_le_portail(client, db):
     assert MESSAGE in texte(reponse)
     client.force_login(staff)
     assert client.get("/portail/").status_code == 403
+    refus = Evenement.objects.get(type=TypeEvenement.REFUS)
+    assert (refus.identifiant, refus.motif) == (staff.username, "portail : /portail/")
 
 
 def test_fermer_la_session(client, habilitation):
