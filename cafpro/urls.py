@@ -1,9 +1,7 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from habilitations import views as porte
-
-from . import views
 
 urlpatterns = [
     path("", porte.connexion, name="connexion"),
@@ -13,6 +11,6 @@ urlpatterns = [
     path("session-expiree/", porte.session_expiree, name="session_expiree"),
     path("deconnexion/", porte.deconnexion, name="deconnexion"),
     path("mot-de-passe/", porte.mot_de_passe, name="mot_de_passe"),
-    path("portail/", views.portail, name="portail"),
+    path("portail/", include("dossiers.urls")),
     path("gestion/", admin.site.urls),
 ]

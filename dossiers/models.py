@@ -137,7 +137,7 @@ class Personne(models.Model):
 
     @property
     def appellation(self) -> str:
-        """"Madame LAURENCE XXXXXX", as the manual's header writes it."""
+        """ "Madame LAURENCE XXXXXX", as the manual's header writes it."""
         return f"{self.get_civilite_display()} {self.prenom.upper()} {self.nom.upper()}".strip()
 
 
@@ -155,6 +155,9 @@ class Droit(models.Model):
         verbose_name = "droit"
         # The month-by-month screens and the derived rubriques read a dossier's months.
         indexes = [models.Index(fields=["dossier", "mois"], name="dossiers_droit_mois_idx")]
+
+    def __str__(self):
+        return f"{self.get_prestation_display()} {self.mois:%m/%Y}"
 
 
 class EtatPaiement(models.TextChoices):
@@ -191,6 +194,9 @@ class Paiement(models.Model):
     class Meta:
         verbose_name = "paiement"
         indexes = [models.Index(fields=["dossier", "date_paiement"], name="dossiers_paiement_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_prestation_display()} {self.date_paiement:%d/%m/%Y}"
 
 
 class TypeOccupation(models.TextChoices):
@@ -231,6 +237,9 @@ class Logement(models.Model):
         verbose_name = "logement"
         indexes = [models.Index(fields=["dossier", "date_debut"], name="dossiers_logement_debut_idx")]
 
+    def __str__(self):
+        return self.adresse
+
 
 class Ressource(models.Model):
     """Resources of one person, for a year or a quarter (rubrique Ressources, 01-…)."""
@@ -245,6 +254,9 @@ class Ressource(models.Model):
     class Meta:
         verbose_name = "ressource"
         indexes = [models.Index(fields=["dossier", "annee"], name="dossiers_ressource_annee_idx")]
+
+    def __str__(self):
+        return f"{self.type_personne} {self.annee} {self.nature}"
 
 
 class Creance(models.Model):
@@ -261,6 +273,9 @@ class Creance(models.Model):
 
     class Meta:
         verbose_name = "créance"
+
+    def __str__(self):
+        return self.nature
 
 
 class SensCourrier(models.TextChoices):
@@ -281,6 +296,9 @@ class Courrier(models.Model):
     class Meta:
         verbose_name = "courrier"
         indexes = [models.Index(fields=["dossier", "date"], name="dossiers_courrier_date_idx")]
+
+    def __str__(self):
+        return f"{self.type_courrier} {self.date:%d/%m/%Y}"
 
 
 class NatureQuotient(models.TextChoices):
@@ -306,6 +324,9 @@ class QuotientFamilial(models.Model):
             models.UniqueConstraint(fields=["dossier", "nature", "mois"], name="dossiers_quotient_un_par_mois")
         ]
 
+    def __str__(self):
+        return f"{self.get_nature_display()} {self.mois:%m/%Y}"
+
 
 class MinimumSocial(models.Model):
     """A right to RSA, RMI or API (rubriques Rsa, Rmi - Api and Cmu)."""
@@ -324,6 +345,9 @@ class MinimumSocial(models.Model):
         verbose_name = "droit RSA, RMI ou API"
         verbose_name_plural = "droits RSA, RMI ou API"
 
+    def __str__(self):
+        return f"{self.get_prestation_display()} du {self.date_debut:%d/%m/%Y}"
+
 
 class MesureAccompagnement(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="mesures")
@@ -335,6 +359,9 @@ class MesureAccompagnement(models.Model):
     class Meta:
         verbose_name = "mesure d'accompagnement ou tutelle"
         verbose_name_plural = "mesures d'accompagnement ou tutelles"
+
+    def __str__(self):
+        return self.nature
 
 
 class DeclarationRessources(models.Model):
@@ -349,3 +376,6 @@ class DeclarationRessources(models.Model):
     class Meta:
         verbose_name = "déclaration trimestrielle de ressources"
         verbose_name_plural = "déclarations trimestrielles de ressources"
+
+    def __str__(self):
+        return f"{self.get_prestation_display()} {self.trimestre_debut:%m/%Y}"

@@ -128,3 +128,9 @@ def profil_choices() -> list[tuple[str, str]]:
 
 def get_profil(code: str) -> Profil:
     return PROFILS[code]
+
+
+# For T1, T2 and T3 the allocataire must not have opposed the consultation of his dossier
+# (04-…, annexe "Partage des données dans le domaine social": "Cette annexe est spécifique
+# aux T1, T2 et T3").
+PROFILS_SECRET_PARTAGE = frozenset({"T1", "T2", "T3"})

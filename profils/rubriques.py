@@ -356,8 +356,7 @@ _X = {
     "declaration-ressources": "T9",
 }
 MATRICE: dict[str, frozenset[str]] = {
-    profil: frozenset(rubrique for rubrique, colonnes in _X.items() if profil in colonnes.split())
-    for profil in PROFILS
+    profil: frozenset(rubrique for rubrique, colonnes in _X.items() if profil in colonnes.split()) for profil in PROFILS
 }
 
 
@@ -428,7 +427,9 @@ _RESTRICTIONS: dict[tuple[str, str], dict] = {
     # T10, bailleurs sociaux bénéficiaires de tiers payants: what a landlord paid by the Caf needs
     # (the rent, the aid and its third-party payment), not the family's bank or health data.
     ("T10", "paiements"): {
-        "champs": _seulement("periode", "type_paiement", "etat_paiement", "date_paiement", "montant_total", "destinataire"),
+        "champs": _seulement(
+            "periode", "type_paiement", "etat_paiement", "date_paiement", "montant_total", "destinataire"
+        ),
         "prestations": PRESTATIONS_LOGEMENT,
         "libelle": "Paiements des aides au logement",
     },

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "conventions",
     "habilitations",
     "dossiers",
+    "dialogue",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,159 @@
+"""Which dossier an agent may open: the numéro typed, the convention's scope, the opposition.
+
+Every check is made on the server, again on each page of the dossier (a convention's
+scope or the allocataire's opposition may change while the agent reads), and each
+refusal says the same thing whether the dossier is missing or outside the scope, so
+that nothing is learnt about the dossiers of other Cafs.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from conventions.models import Caisse, Portee
+from conventions.routage import caisse_pour_code_postal
+from conventions.validators import valider_code_postal
+from profils.definitions import PROFILS_SECRET_PARTAGE
+
+from .models import Dossier
+
+MESSAGE_INTROUVABLE = "Aucun dossier ne correspond à ce numéro d'allocataire."
+MESSAGE_OPPOSITION = (
+    "L'allocataire s'est opposé à la consultation de son dossier : il vous appartient de lui demander "
+    "les informations nécessaires au traitement de sa demande."
+)
+SESSION_DOSSIER = "dossier_consulte"
+
+
+def acces_multi_caf(convention) -> bool:
+    """Multi-Caf and national accesses type a code postal or tick the CMAF box (manual, Cinématique)."""
+    return convention.portee in (Portee.MULTI_CAF, Portee.NATIONALE)
+
+
+class ConsultationForm(forms.Form):
+    code_postal = forms.CharField(label="Code postal", required=False, max_length=5)
+    numero_allocataire = forms.CharField(
+        label="N° d'allocataire",
+        max_length=20,
+        error_messages={"required": "Pour consulter un dossier, veuillez saisir le n° allocataire."},
+    )
+    cmaf = forms.BooleanField(label="Caisse Maritime (CMAF)", required=False)
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.multi_caf = acces_multi_caf(convention)
+        if not self.multi_caf:
+            # A local access searches its own Caf: fields sent anyway are not even read.
+            del self.fields["code_postal"], self.fields["cmaf"]
+        for nom, champ in self.fields.items():
+            champ.widget.attrs["id"] = f"menu-{nom}"
+        self.fields["numero_allocataire"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        if self.multi_caf:
+            self.fields["code_postal"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean_numero_allocataire(self):
+        numero = self.cleaned_data["numero_allocataire"].replace(" ", "")
+        if not (len(numero) == 7 and numero.isascii() and numero.isdigit()):
+            raise ValidationError("Le numéro d'allocataire comporte 7 chiffres.", code="numero_mal_forme")
+        return numero
+
+    def clean_code_postal(self):
+        code_postal = self.cleaned_data["code_postal"].strip()
+        if code_postal:
+            valider_code_postal(code_postal)
+        return code_postal
+
+    def clean(self):
+        donnees = super().clean()
+        if self.multi_caf and "code_postal" in donnees:
+            if donnees["cmaf"] and donnees["code_postal"]:
+                raise ValidationError(
+                    "Saisissez un code postal ou cochez la case CMAF, pas les deux : "
+                    "la Caisse Maritime n'est pas recherchée par code postal.",
+                    code="code_postal_et_cmaf",
+                )
+            if not donnees["cmaf"] and not donnees["code_postal"]:
+                raise ValidationError(
+                    "Saisissez le code postal de l'allocataire, ou cochez la case CMAF pour un dossier "
+                    "de la Caisse Maritime d'Allocations Familiales.",
+                    code="code_postal_requis",
+                )
+        return donnees
+
+    def motif_refus(self) -> str:
+        """The journal's wording for a refused form (never the message shown)."""
+        codes = {e.code for erreurs in self.errors.as_data().values() for e in erreurs}
+        for code, motif in (
+            ("numero_mal_forme", "numéro d'allocataire mal formé"),
+            ("required", "numéro d'allocataire absent"),
+            ("code_postal_format", "code postal mal formé"),
+            ("code_postal_et_cmaf", "code postal et case CMAF ensemble"),
+            ("code_postal_requis", "ni code postal ni case CMAF"),
+        ):
+            if code in codes:
+                return motif
+        return "saisie refusée"
+
+
+@dataclass(frozen=True)
+class Recherche:
+    dossier: Dossier | None
+    motif: str = ""  # for the journal, when refused
+    message: str = ""  # for the agent, when refused
+
+
+def caisse_recherchee(convention, code_postal: str = "", cmaf: bool = False) -> Caisse | None:
+    if not acces_multi_caf(convention):
+        return convention.caisse
+    if cmaf:
+        return Caisse.objects.filter(est_maritime=True).first()
+    return caisse_pour_code_postal(code_postal)
+
+
+def verifier(dossier: Dossier, convention) -> Recherche:
+    """The rules checked each time the dossier is shown."""
+    if not convention.caisses_accessibles().filter(pk=dossier.caisse_id).exists():
+        return Recherche(None, "dossier hors du périmètre de la convention", MESSAGE_INTROUVABLE)
+    if convention.profil in PROFILS_SECRET_PARTAGE and dossier.opposition_partage:
+        return Recherche(None, "opposition de l'allocataire au partage des données", MESSAGE_OPPOSITION)
+    return Recherche(dossier)
+
+
+def _dossiers():
+    # Only what deciding needs: the rubriques read their own fields (lecture.py).
+    return Dossier.objects.select_related("caisse").only(
+        "caisse", "numero_allocataire", "situation", "opposition_partage"
+    )
+
+
+def rechercher(convention, numero: str, code_postal: str = "", cmaf: bool = False) -> Recherche:
+    caisse = caisse_recherchee(convention, code_postal, cmaf)
+    if caisse is None:
+        return Recherche(None, "aucune Caf pour ce code postal", MESSAGE_INTROUVABLE)
+    dossier = _dossiers().filter(caisse=caisse, numero_allocataire=numero).first()
+    if dossier is None:
+        motif = "dossier inconnu"
+        if not convention.caisses_accessibles().filter(pk=caisse.pk).exists():
+            motif = "dossier hors du périmètre de la convention"
+        return Recherche(None, motif, MESSAGE_INTROUVABLE)
+    return verifier(dossier, convention)
+
+
+def dossier_en_session(session, convention) -> Recherche:
+    """The dossier opened by "Consulter", checked again."""
+    dossier_id = session.get(SESSION_DOSSIER)
+    dossier = _dossiers().filter(pk=dossier_id).first() if isinstance(dossier_id, int) else None
+    if dossier is None:
+        return Recherche(None, "aucun dossier ouvert", "Pour consulter un dossier, veuillez saisir le n° allocataire.")
+    return verifier(dossier, convention)
+
+
+def caisse_du_bandeau(session, convention) -> Caisse | None:
+    """The Caf whose signature heads the page: the convention's for a local access; for
+    multi-Caf and national accesses, the open dossier's once it is known, else none (the
+    generic "Allocations familiales" banner)."""
+    if not acces_multi_caf(convention):
+        return convention.caisse
+    recherche = dossier_en_session(session, convention)
+    return recherche.dossier.caisse if recherche.dossier is not None else None

@@ -1,0 +1,70 @@
+"""Months, years and the French way of writing them, for the month-by-month screens."""
+
+from datetime import date
+from decimal import Decimal
+
+ESPACE = "\u00a0"  # non-breaking
+
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def premier_du_mois(jour: date) -> date:
+    return jour.replace(day=1)
+
+
+def decaler_mois(mois: date, n: int) -> date:
+    index = mois.year * 12 + mois.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def fenetre_mois(jour: date, profondeur: int) -> tuple[date, date]:
+    """The first and last months of a history of `profondeur` months ending with the current one."""
+    fin = premier_du_mois(jour)
+    return decaler_mois(fin, -(profondeur - 1)), fin
+
+
+def lire_mois(texte: str | None) -> date | None:
+    """ "2026-10" → 1 October 2026; anything else → None."""
+    try:
+        annee, mois = (texte or "").split("-")
+        return date(int(annee), int(mois), 1)
+    except ValueError:
+        return None
+
+
+def code_mois(mois: date) -> str:
+    return f"{mois.year:04d}-{mois.month:02d}"
+
+
+def mois_fr(mois: date) -> str:
+    """ "Décembre 2005", as the manual's Paiements screen writes a period."""
+    return f"{MOIS[mois.month - 1].capitalize()} {mois.year}"
+
+
+def date_fr(jour: date | None) -> str:
+    return jour.strftime("%d/%m/%Y") if jour else ""
+
+
+def euros(montant: Decimal | int | None) -> str:
+    """ "1 234,56 €" with non-breaking spaces, so that an amount never wraps."""
+    valeur = Decimal(montant or 0).quantize(Decimal("0.01"))
+    signe = "-" if valeur < 0 else ""
+    entiers, decimales = f"{abs(valeur):.2f}".split(".")
+    groupes = []
+    while entiers:
+        groupes.insert(0, entiers[-3:])
+        entiers = entiers[:-3]
+    return f"{signe}{ESPACE.join(groupes)},{decimales}{ESPACE}€"

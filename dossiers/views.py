@@ -1,0 +1,134 @@
+"""The portal's consultation screens (manual Cafpro V5, annexe 4 of 02-…, "Cinématique").
+
+The main page and its menu, "Consulter", then one page per rubrique of the profile. Every
+page decides access on the server; every page of a dossier is journaled before its data
+is read, and nothing is shown if the journal cannot be written (the exception rolls the
+request back and the agent gets the error page).
+"""
+
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from habilitations.mots_de_passe import jours_restants
+from habilitations.perms import partenaire_requis
+from journal.models import Resultat
+from profils.rubriques import Navigation, acces, rubriques_du_profil
+
+from . import lecture
+from .consultation import SESSION_DOSSIER, ConsultationForm, caisse_du_bandeau, dossier_en_session, rechercher
+from .forms import DemandeAideJuridictionnelleForm
+from .journal import journaliser
+
+
+def _page_principale(request, formulaire, message="", status=200):
+    habilitation = request.user.habilitation
+    return render(
+        request,
+        "dossiers/principal.html",
+        {
+            "habilitation": habilitation,
+            "jours_avant_changement": jours_restants(habilitation),
+            "formulaire_consultation": formulaire,
+            "message_refus": message,
+            "caisse_bandeau": caisse_du_bandeau(request.session, habilitation.convention),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@partenaire_requis
+def principal(request):
+    """The main page; reached again by "Autre recherche", it closes the dossier in view."""
+    request.session.pop(SESSION_DOSSIER, None)
+    return _page_principale(request, ConsultationForm(convention=request.user.habilitation.convention))
+
+
+@require_POST
+@partenaire_requis
+def consulter(request):
+    convention = request.user.habilitation.convention
+    formulaire = ConsultationForm(request.POST, convention=convention)
+    request.session.pop(SESSION_DOSSIER, None)
+    if not formulaire.is_valid():
+        journaliser(
+            request,
+            Resultat.REFUS,
+            motif=formulaire.motif_refus(),
+            numero=request.POST.get("numero_allocataire", "")[:20],
+        )
+        return _page_principale(request, formulaire)
+    donnees = formulaire.cleaned_data
+    recherche = rechercher(
+        convention, donnees["numero_allocataire"], donnees.get("code_postal", ""), donnees.get("cmaf", False)
+    )
+    if recherche.dossier is None:
+        journaliser(request, Resultat.REFUS, motif=recherche.motif, numero=donnees["numero_allocataire"])
+        return _page_principale(request, formulaire, recherche.message)
+    request.session[SESSION_DOSSIER] = recherche.dossier.pk
+    premiere = rubriques_du_profil(convention.profil)[0]
+    return redirect("rubrique", code=premiere.code)
+
+
+@require_GET
+@partenaire_requis
+def rubrique(request, code):
+    habilitation = request.user.habilitation
+    convention = habilitation.convention
+    autorise = acces(convention.profil, code)
+    if autorise is None:
+        # A typed URL of a rubrique outside the profile (or of none): refused and journaled.
+        journaliser(request, Resultat.REFUS, motif=f"rubrique non autorisée : {code[:40]}", rubrique=code[:50])
+        return render(
+            request, "403.html", {"caisse_bandeau": caisse_du_bandeau(request.session, convention)}, status=403
+        )
+    recherche = dossier_en_session(request.session, convention)
+    if recherche.dossier is None:
+        request.session.pop(SESSION_DOSSIER, None)
+        journaliser(request, Resultat.REFUS, motif=recherche.motif, rubrique=code)
+        formulaire = ConsultationForm(convention=convention)
+        return _page_principale(request, formulaire, recherche.message)
+    dossier = recherche.dossier
+    jour = timezone.localdate()
+
+    demande_aj = None
+    if autorise.navigation == Navigation.DEMANDE_AIDE_JURIDICTIONNELLE:
+        demande_aj = DemandeAideJuridictionnelleForm(request.GET or None, jour=jour)
+        periode = lecture.Periode()
+        if demande_aj.is_valid():
+            demande = demande_aj.demande()
+            periode.code = f"demande du {demande.date_demande:%d/%m/%Y} : {demande.mode}"
+        else:
+            periode.code = "saisie de la date de demande"
+    else:
+        periode = lecture.choisir_periode(dossier.pk, autorise, request.GET, jour)
+
+    # Journal before data: the event is written before anything of the dossier is read.
+    journaliser(request, Resultat.SUCCES, dossier=dossier, rubrique=code, periode=periode.code)
+
+    if demande_aj is not None:
+        restitution = (
+            lecture.paiements_aide_juridictionnelle(dossier.pk, autorise, demande_aj.demande(), jour)
+            if demande_aj.is_valid()
+            else lecture.Restitution()
+        )
+    else:
+        restitution = lecture.lire(dossier.pk, autorise, periode, jour)
+    return render(
+        request,
+        "dossiers/rubrique.html",
+        {
+            "habilitation": habilitation,
+            "dossier": dossier,
+            "acces": autorise,
+            "onglets": rubriques_du_profil(convention.profil),
+            "entete": lecture.entete(dossier.pk),
+            "periode": periode,
+            "restitution": restitution,
+            "demande_aj": demande_aj,
+            "caisse_bandeau": dossier.caisse,
+            "edite_le": timezone.localtime(),
+            "formulaire_consultation": ConsultationForm(convention=convention),
+        },
+    )
