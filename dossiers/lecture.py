@@ -240,7 +240,8 @@ def _paiements(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> R
         .values(*colonnes_db)
     )
     # One payment = the prestations paid together, on the same date, for the same period, to the
-    # same recipient. Its key holds only granted fields, so an ungranted one cannot split rows.
+    # same recipient: the columns that identify a payment are read for every profile that has
+    # the rubrique, but only the granted ones are put on the page.
     groupes: dict[tuple, list[dict]] = defaultdict(list)
     for ligne in lignes:
         cle = (ligne["date_paiement"], ligne["periode"], ligne["type"], ligne["etat"], ligne["destinataire"])
