@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Screenshots of the partner portal for the documentation: docs/captures/*.png.
+
+It starts nothing: it drives headless Chromium (Debian's package, through Playwright)
+against a server already running on a database that holds the demo world, and reads the
+demo logins and dossiers from `manage.py demo --json` (run with the same environment, so
+DATABASE_URL must point at the server's database). For example, on a scratch database:
+
+    export DJANGO_SETTINGS_MODULE=cafpro.settings.dev DATABASE_URL=sqlite:////tmp/captures.sqlite3
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py demo
+    .venv/bin/python manage.py runserver 127.0.0.1:8765 --noreload &
+    .venv/bin/python scripts/captures.py --url http://127.0.0.1:8765
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CAFPRO_CHROMIUM", "/usr/bin/chromium")
+# The flags of tests/navigateur/conftest.py.
+DRAPEAUX = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LARGEUR = 1280
+HAUTEUR = 800
+ATTENTE_MS = 15_000
+
+
+def monde_de_demo() -> dict:
+    """What `manage.py demo --json` lists: the habilitations and the dossiers of the demo."""
+    environnement = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "")}
+    environnement["DJANGO_SETTINGS_MODULE"] = environnement["DJANGO_SETTINGS_MODULE"] or "cafpro.settings.dev"
+    resultat = subprocess.run(
+        [sys.executable, "manage.py", "demo", "--json"],
+        cwd=RACINE,
+        env=environnement,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if resultat.returncode != 0:
+        sys.exit(f"« manage.py demo --json » a échoué :\n{resultat.stderr}")
+    monde = json.loads(resultat.stdout)
+    if not monde.get("dossiers"):
+        sys.exit("« manage.py demo --json » ne liste aucun dossier : les captures en ont besoin.")
+    return monde
+
+
+class Demo:
+    def __init__(self, monde: dict):
+        # A password just issued by the Caf would open the change page, not the portal.
+        self.habilitations = [h for h in monde["habilitations"] if not h.get("mot_de_passe_provisoire")]
+        self.dossiers = monde["dossiers"]
+
+    def habilitation(self, profil: str, portee: str | None = None) -> dict:
+        for h in self.habilitations:
+            if h["profil"] == profil and (portee is None or h["scope"] == portee):
+                return h
+        sys.exit(f"Aucune habilitation de démonstration {profil} {portee or ''} dans « manage.py demo --json ».")
+
+    def habilitation_avec_dossier(self, profil: str) -> tuple[dict, str]:
+        """An agent of the profile whose Caf has a demo dossier, and that dossier's numéro."""
+        for h in self.habilitations:
+            if h["profil"] == profil:
+                numero = self.dossier(h["caisse"], obligatoire=False)
+                if numero:
+                    return h, numero
+        sys.exit(f"Aucun dossier de démonstration pour une habilitation {profil}.")
+
+    def dossier(self, caisse: str, obligatoire: bool = True) -> str | None:
+        """The numéro of a full dossier of the Caf (the "complet" case when there is one)."""
+        candidats = [d for d in self.dossiers if d["caisse"] == caisse]
+        candidats.sort(key=lambda d: (d["cas"] != "complet", d["numero"]))
+        if candidats:
+            return candidats[0]["numero"]
+        if obligatoire:
+            sys.exit(f"Aucun dossier de démonstration pour la Caf {caisse}.")
+        return None
+
+
+class Captures:
+    def __init__(self, navigateur, url: str, sortie: Path):
+        self.navigateur, self.url, self.sortie = navigateur, url.rstrip("/"), sortie
+
+    def contexte(self):
+        return self.navigateur.new_context(
+            base_url=self.url, locale="fr-FR", viewport={"width": LARGEUR, "height": HAUTEUR}
+        )
+
+    def prendre(self, page, nom: str) -> None:
+        chemin = self.sortie / nom
+        page.screenshot(path=str(chemin), full_page=True)
+        print(f"{chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin}")
+
+    def se_connecter(self, page, habilitation: dict) -> None:
+        page.goto("/")
+        page.get_by_label("Identifiant").fill(habilitation["identifiant"])
+        page.get_by_label("Mot de passe").fill(habilitation["password"])
+        page.get_by_role("button", name="Valider").click()
+        page.wait_for_load_state()
+        if not re.search(r"/portail/$", page.url):
+            sys.exit(f"Connexion refusée pour {habilitation['identifiant']} ({habilitation['profil']}) : {page.url}")
+
+    @staticmethod
+    def fermer_la_session(page) -> None:
+        page.emulate_media(media="screen")
+        page.get_by_role("button", name="» Fermer la session").click()
+        page.wait_for_url(re.compile(r"/$"))
+
+    @contextmanager
+    def session(self, habilitation: dict):
+        """A page signed in through the login page; "Fermer la session" at the end."""
+        contexte = self.contexte()
+        page = contexte.new_page()
+        page.set_default_timeout(ATTENTE_MS)
+        try:
+            self.se_connecter(page, habilitation)
+            yield page
+            self.fermer_la_session(page)
+        finally:
+            contexte.close()
+
+    @staticmethod
+    def consulter(page, numero: str, rubrique: str) -> None:
+        page.locator("#menu-numero_allocataire").fill(numero)
+        page.get_by_role("button", name="Consulter").click()
+        page.wait_for_url(re.compile(rf"/portail/dossier/{rubrique}/$"))
+
+    @staticmethod
+    def onglet(page, libelle: str, rubrique: str) -> None:
+        page.locator("nav.onglets").get_by_role("link", name=libelle, exact=True).click()
+        page.wait_for_url(re.compile(rf"/portail/dossier/{rubrique}/"))
+
+    def tout(self, demo: Demo) -> None:
+        # 01: the login page.
+        contexte = self.contexte()
+        page = contexte.new_page()
+        page.goto("/")
+        page.get_by_role("button", name="Valider").wait_for()
+        self.prendre(page, "01-connexion.png")
+        contexte.close()
+
+        # 02: the main page of a multi-Caf agent, generic banner, code postal and CMAF box.
+        with self.session(demo.habilitation("T8", "multi_caf")) as page:
+            page.locator("#menu-cmaf").wait_for()
+            self.prendre(page, "02-page-principale-multi-caf.png")
+
+        # 03 and 07: a T13 agent (FSL) on Paiements, on screen then as printed.
+        t13 = demo.habilitation("T13", "locale")
+        with self.session(t13) as page:
+            self.consulter(page, demo.dossier(t13["caisse"]), "paiements")
+            self.prendre(page, "03-paiements-t13.png")
+            page.emulate_media(media="print")
+            self.prendre(page, "07-impression-t13.png")
+
+        # 04: Famille for a T1 agent (travailleur social).
+        t1 = demo.habilitation("T1", "locale")
+        with self.session(t1) as page:
+            self.consulter(page, demo.dossier(t1["caisse"]), "paiements")
+            self.onglet(page, "Famille", "famille")
+            self.prendre(page, "04-famille-t1.png")
+
+        # 05: T12 Paiements, the demand's date and period typed, the months and their cumul.
+        t12 = demo.habilitation("T12")
+        with self.session(t12) as page:
+            self.consulter(page, demo.dossier(t12["caisse"]), "paiements")
+            aujourd_hui = date.today()
+            demande = date(aujourd_hui.year if aujourd_hui.month > 6 else aujourd_hui.year - 1, 6, 15)
+            page.get_by_label("Veuillez saisir la date de demande").fill(demande.strftime("%d%m%Y"))
+            page.get_by_label("Les 12 mois qui précèdent la demande").check()
+            page.get_by_role("button", name="Valider").click()
+            page.locator("section.tableau tfoot").wait_for()
+            self.prendre(page, "05-paiements-t12-demande.png")
+
+        # 06: QF Cnaf for a T2 agent (participation des familles).
+        t2, numero = demo.habilitation_avec_dossier("T2")
+        with self.session(t2) as page:
+            self.consulter(page, numero, "enfants")
+            self.onglet(page, "QF Cnaf", "qf-cnaf")
+            self.prendre(page, "06-qf-cnaf-t2.png")
+
+        # 08: after "Fermer la session", the bookmarked main page gives the manual's page.
+        contexte = self.contexte()
+        page = contexte.new_page()
+        self.se_connecter(page, t13)
+        self.fermer_la_session(page)
+        page.goto("/portail/")
+        page.wait_for_url(re.compile(r"/session-expiree/"))
+        self.prendre(page, "08-session-expiree.png")
+        contexte.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000", help="adresse du serveur (défaut : %(default)s)")
+    parser.add_argument("--sortie", type=Path, default=RACINE / "docs" / "captures", help="dossier des images")
+    arguments = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"Chromium introuvable ({CHROMIUM}).")
+    demo = Demo(monde_de_demo())
+    arguments.sortie.mkdir(parents=True, exist_ok=True)
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        navigateur = playwright.chromium.launch(executable_path=CHROMIUM, args=DRAPEAUX)
+        try:
+            Captures(navigateur, arguments.url, arguments.sortie).tout(demo)
+        finally:
+            navigateur.close()
+
+
+if __name__ == "__main__":
+    main()
