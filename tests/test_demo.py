@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from conventions.models import Convention, Partenaire
+from dossiers.demo import CAISSES_DEMO, DOSSIERS_DOCUMENTES
 from habilitations.models import EtatHabilitation, Habilitation, User
 from profils.definitions import PROFILS
 
@@ -42,7 +43,9 @@ def test_chaque_profil_et_chaque_portee(db):
     assert {h["scope"] for h in monde["habilitations"]} == {"locale", "multi_caf", "nationale"}
     for cle in ("identifiant", "password", "profil", "caisse", "scope", "convention"):
         assert all(h[cle] for h in monde["habilitations"]), cle
-    assert monde["dossiers"] == []
+    assert {(d["caisse"], d["numero"]) for d in monde["dossiers"]} == {
+        (caisse, numero) for caisse in CAISSES_DEMO for numero, _ in DOSSIERS_DOCUMENTES
+    }
 
 
 def test_les_habilitations_actives_s_ouvrent_avec_le_mot_de_passe_affiche(db):

@@ -2,8 +2,11 @@
 
 Partners and conventions of several Cafs covering every profile of the matrix and the
 three access scopes, one active habilitation per profile with a known password, and Caf
-staff and security officers of two Cafs. Running it twice changes nothing: every record
-is looked up by its natural key first, and passwords are set only when a record is made.
+staff and security officers of two Cafs, and allocataire dossiers in every demo Caf (the
+documented ones of `dossiers.demo.DOSSIERS_DOCUMENTES`, then generated ones). Running it twice
+changes nothing: every record is looked up by its natural key first, and passwords are set
+only when a record is made. The documented dossiers are the exception: they are recreated on
+each run, so that they are back to their documented state and dated up to today.
 The three partners named in the seeds keep their real references (conventions 2018-001,
 2017 / 006 / T2 and 78/2016/XXAS – T2); the other names are invented.
 """
@@ -24,6 +27,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.models import Caisse, Convention, Partenaire, Portee
 from conventions.validators import luhn_valide
+from dossiers.demo import CAISSES_DEMO, DOSSIERS_DOCUMENTES, LIBELLES_CAS, generer_dossiers, recreer_dossiers_documentes
+from dossiers.models import Personne
+from dossiers.models import Role as RoleDossier
 from habilitations import verrou_personnel
 from habilitations.codes import ALPHABET_IDENTIFIANT, LONGUEUR_IDENTIFIANT, cle_identifiant, generer_mot_de_passe
 from habilitations.models import (
@@ -281,6 +287,10 @@ STAFF_NOMS = {
 }
 
 
+# "A few hundred realistic dossiers per demo Caf"; --dossiers changes it.
+DOSSIERS_GENERES = 200
+
+
 def _rng(*parts: str) -> random.Random:
     # Seeded per record, not per run, so that adding a record never changes the others.
     return random.Random("cafpro-demo:" + ":".join(parts))
@@ -320,6 +330,14 @@ class Command(BaseCommand):
             help="Crée le jeu de démonstration même hors mode DEBUG (jamais en production).",
         )
         parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=DOSSIERS_GENERES,
+            metavar="N",
+            help=f"Dossiers allocataires générés par Caf de démonstration, en plus des dossiers documentés "
+            f"(défaut : {DOSSIERS_GENERES}). Une nouvelle exécution ne crée que ceux qui manquent.",
+        )
+        parser.add_argument(
             "--code-totp",
             metavar="COMPTE",
             help="Affiche le code à 6 chiffres du moment pour un compte du personnel de démonstration.",
@@ -336,14 +354,16 @@ class Command(BaseCommand):
             return
         if not Caisse.objects.exists():
             call_command("loaddata", "caisses", "routage", verbosity=0)
+        if options["dossiers"] < 0:
+            raise CommandError("--dossiers attend un nombre positif ou nul.")
         with transaction.atomic():
-            monde = self.construire()
+            monde = self.construire(options["dossiers"])
         if options["json"]:
             self.stdout.write(json.dumps(monde, ensure_ascii=False, indent=2))
         else:
-            self.afficher(monde)
+            self.afficher(monde, options["dossiers"])
 
-    def construire(self) -> dict:
+    def construire(self, dossiers_generes: int = DOSSIERS_GENERES) -> dict:
         caisses = {c.numero: c for c in Caisse.objects.all()}
         habilitations = []
         for demo in CONVENTIONS:
@@ -399,7 +419,31 @@ class Command(BaseCommand):
                     "totp_base32": base64.b32encode(appareil.bin_key).decode(),
                 }
             )
-        return {"habilitations": habilitations, "staff": staff, "dossiers": []}
+        return {"habilitations": habilitations, "staff": staff, "dossiers": self.dossiers(caisses, dossiers_generes)}
+
+    def dossiers(self, caisses: dict, nombre: int) -> list[dict]:
+        """In each demo Caf, the documented dossiers back to their documented state, then the
+        generated ones that are missing; returns the documented ones."""
+        jour = timezone.localdate()
+        documentes = []
+        for numero in CAISSES_DEMO:
+            caisse = caisses[numero]
+            crees = recreer_dossiers_documentes(caisse, jour)
+            responsables = {
+                p.dossier_id: p.appellation
+                for p in Personne.objects.filter(dossier__in=crees, role=RoleDossier.RESPONSABLE)
+            }
+            for dossier, (numero_allocataire, cas) in zip(crees, DOSSIERS_DOCUMENTES, strict=True):
+                documentes.append(
+                    {
+                        "caisse": numero,
+                        "numero": numero_allocataire,
+                        "cas": cas,
+                        "responsable": responsables[dossier.pk],
+                    }
+                )
+            generer_dossiers(caisse, nombre, jour)
+        return documentes
 
     @staticmethod
     def decrire(demo: DemoConvention, identifiant: str, mot_de_passe: str, provisoire: bool = False) -> dict:
@@ -517,7 +561,7 @@ class Command(BaseCommand):
             raise CommandError("Lancez d'abord « manage.py demo ».")
         self.stdout.write(f"{totp(appareil.bin_key):06d}")
 
-    def afficher(self, monde: dict) -> None:
+    def afficher(self, monde: dict, dossiers_generes: int = DOSSIERS_GENERES) -> None:
         self.stdout.write(self.style.SUCCESS("Jeu de démonstration prêt."))
         self.stdout.write("\nPortail partenaires — http://127.0.0.1:8000/")
         self.stdout.write(f"  {'identifiant':<12}{'mot de passe':<14}{'profil':<8}{'Caf':<6}{'portée':<11}convention")
@@ -529,3 +573,13 @@ class Command(BaseCommand):
         for s in monde["staff"]:
             self.stdout.write(f"  {s['username']:<16}{s['password']:<32}Caf {s['caisse']}  {s['role']}")
             self.stdout.write(f"    second facteur (clé TOTP à saisir dans une application) : {s['totp_base32']}")
+        self.stdout.write(
+            f"\nDossiers allocataires — les mêmes numéros dans chaque Caf ({', '.join(CAISSES_DEMO)}) ; "
+            f"recréés à chaque exécution :"
+        )
+        for numero, cas in DOSSIERS_DOCUMENTES:
+            self.stdout.write(f"  {numero}  {LIBELLES_CAS[cas]}")
+        pluriel = "s" if dossiers_generes > 1 else ""
+        self.stdout.write(
+            f"  et {dossiers_generes} dossier{pluriel} généré{pluriel} par Caf, numérotés à partir de 2000000."
+        )
