@@ -101,6 +101,7 @@ class Recherche:
     dossier: Dossier | None
     motif: str = ""  # for the journal, when refused
     message: str = ""  # for the agent, when refused
+    refuse: Dossier | None = None  # the dossier refused, for the journal only
 
 
 def caisse_recherchee(convention, code_postal: str = "", cmaf: bool = False) -> Caisse | None:
@@ -114,9 +115,9 @@ def caisse_recherchee(convention, code_postal: str = "", cmaf: bool = False) -> 
 def verifier(dossier: Dossier, convention) -> Recherche:
     """The rules checked each time the dossier is shown."""
     if not convention.caisses_accessibles().filter(pk=dossier.caisse_id).exists():
-        return Recherche(None, "dossier hors du périmètre de la convention", MESSAGE_INTROUVABLE)
+        return Recherche(None, "dossier hors du périmètre de la convention", MESSAGE_INTROUVABLE, dossier)
     if convention.profil in PROFILS_SECRET_PARTAGE and dossier.opposition_partage:
-        return Recherche(None, "opposition de l'allocataire au partage des données", MESSAGE_OPPOSITION)
+        return Recherche(None, "opposition de l'allocataire au partage des données", MESSAGE_OPPOSITION, dossier)
     return Recherche(dossier)
 
 

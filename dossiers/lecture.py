@@ -49,7 +49,17 @@ from .models import (
     SituationFamiliale,
     TypeOccupation,
 )
-from .periodes import code_mois, date_fr, decaler_mois, euros, fenetre_mois, lire_mois, mois_fr, premier_du_mois
+from .periodes import (
+    code_mois,
+    date_fr,
+    decaler_mois,
+    euros,
+    fenetre_mois,
+    il_y_a_mois,
+    lire_mois,
+    mois_fr,
+    premier_du_mois,
+)
 
 # --- What a reader returns -----------------------------------------------------------------
 
@@ -152,13 +162,24 @@ def _periode_mensuelle(dossier_id: int, acces: Acces, demande: str | None, jour:
     )
 
 
+def _annees_par_nature(dossier_id: int, acces: Acces) -> dict[bool, list[int]]:
+    """ "Les trois dernières années connues" (01-…, rubrique Ressources), counted apart for the
+    annual resources (False) and for the quarterly ones (True), which are the more recent."""
+    annees = {}
+    for accorde, trimestrielles in (("annuelles", False), ("trimestrielles", True)):
+        if acces.voit(accorde):
+            connues = (
+                Ressource.objects.filter(dossier_id=dossier_id, trimestre__isnull=not trimestrielles)
+                .values_list("annee", flat=True)
+                .distinct()
+                .order_by("-annee")
+            )
+            annees[trimestrielles] = list(connues[: acces.profondeur_annees])
+    return annees
+
+
 def _annees_connues(dossier_id: int, acces: Acces) -> list[int]:
-    """ "Les trois dernières années connues" (01-…, rubrique Ressources)."""
-    lignes = Ressource.objects.filter(dossier_id=dossier_id)
-    if not acces.voit("trimestrielles"):
-        lignes = lignes.filter(trimestre__isnull=True)
-    annees = lignes.values_list("annee", flat=True).distinct().order_by("-annee")
-    return list(annees[: acces.profondeur_annees])
+    return sorted({a for liste in _annees_par_nature(dossier_id, acces).values() for a in liste}, reverse=True)
 
 
 def _periode_annuelle(dossier_id: int, acces: Acces, demande: str | None) -> Periode:
@@ -341,6 +362,10 @@ def paiements_aide_juridictionnelle(
             ]
         )
     libelle = acces.rubrique.champ
+    if not mois_de_la_demande(demande):
+        vide = "Aucun mois de l'année en cours ne précède la demande."
+    else:
+        vide = "Aucun mois de cette période n'est dans l'historique de 24 mois."
     tableau = Tableau(
         f"{MODES_AIDE_JURIDICTIONNELLE[demande.mode]} (demande du {date_fr(demande.date_demande)})",
         [
@@ -351,8 +376,8 @@ def paiements_aide_juridictionnelle(
             "Cumul",
         ],
         rangees,
-        total=["Total", "", "", euros(cumul), ""],
-        vide="Aucun mois de cette période n'est dans l'historique de 24 mois.",
+        total=["Total", "", "", euros(cumul), ""] if rangees else None,
+        vide=vide,
     )
     return Restitution([tableau])
 
@@ -435,7 +460,7 @@ def _dossier(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Res
         fiche.lignes.append((libelle("references_bancaires").libelle, d["references_bancaires"] or "non renseignées"))
     blocs = [fiche]
     if acces.voit("mesures"):
-        depuis = decaler_mois(premier_du_mois(jour), -acces.profondeur_mois)
+        depuis = il_y_a_mois(jour, acces.profondeur_mois)
         mesures = (
             MesureAccompagnement.objects.filter(dossier_id=dossier_id)
             .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=depuis))
@@ -465,7 +490,12 @@ def _personnes_a_charge(dossier_id: int, acces: Acces, complet: bool) -> list:
     roles = [r for r, champ in ((Role.ENFANT, "enfants"), (Role.AUTRE, "autres_personnes")) if acces.voit(champ)]
     if not roles:
         return []
-    personnes = Personne.objects.filter(dossier_id=dossier_id, role__in=roles).values(*colonnes)
+    personnes = Personne.objects.filter(dossier_id=dossier_id, role__in=roles)
+    if not complet:
+        # T2 and T3: the dependants only (04-…: "à charge au sens des prestations familiales, du
+        # logement, du Rmi/Rsa"); Famille also lists a placed child, with the mention of it.
+        personnes = personnes.filter(Q(charge_pf=True) | Q(charge_logement=True) | Q(charge_rsa=True))
+    personnes = personnes.values(*colonnes)
     enfants, autres = [], []
     for p in personnes:
         ligne = [p["nom"].upper(), p["prenom"], date_fr(p["date_naissance"])]
@@ -642,7 +672,7 @@ def _logement(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Re
                     fiche.lignes.append((libelle(champ).libelle, rendus[champ]()))
         blocs.append(fiche)
     if acces.voit("adresses_precedentes"):
-        depuis = decaler_mois(premier_du_mois(jour), -acces.profondeur_mois)
+        depuis = il_y_a_mois(jour, acces.profondeur_mois)
         precedents = (
             Logement.objects.filter(dossier_id=dossier_id, date_fin__gte=depuis)
             .order_by("-date_fin")
@@ -711,11 +741,15 @@ def _ressources(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> 
     if not periode.code:
         return Restitution([Fiche("Ressources", [("Ressources", "aucune ressource connue")])])
     annee = int(periode.code)
+    # Each nature only within its own three last known years.
+    natures = [t for t, annees in _annees_par_nature(dossier_id, acces).items() if annee in annees]
     lignes = Ressource.objects.filter(dossier_id=dossier_id, annee=annee)
-    if not acces.voit("trimestrielles"):
+    if natures == [False]:
         lignes = lignes.filter(trimestre__isnull=True)
-    if not acces.voit("annuelles"):
+    elif natures == [True]:
         lignes = lignes.filter(trimestre__isnull=False)
+    elif not natures:
+        lignes = lignes.none()
     groupes: dict[tuple, list] = defaultdict(list)
     for r in lignes.order_by("trimestre", "type_personne", "id").values(
         "trimestre", "type_personne", "nature", "montant"
@@ -831,7 +865,7 @@ def _maladie_maternite(dossier_id: int, acces: Acces, periode: Periode, jour: da
 
 def _cmu(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Restitution:
     """The Rsa socle or Rmi rights that give the automatic right to the Cmu (05-…, T5 and T6)."""
-    depuis = decaler_mois(premier_du_mois(jour), -acces.profondeur_mois)
+    depuis = il_y_a_mois(jour, acces.profondeur_mois)
     droits = (
         MinimumSocial.objects.filter(dossier_id=dossier_id)
         .filter(Q(prestation=Prestation.RSA, socle=True) | Q(prestation=Prestation.RMI))
@@ -959,7 +993,7 @@ def _attestation(dossier_id: int, acces: Acces, periode: Periode, jour: date) ->
 
 
 def _courrier(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Restitution:
-    depuis = decaler_mois(premier_du_mois(jour), -acces.profondeur_mois).replace(day=min(jour.day, 28))
+    depuis = il_y_a_mois(jour, acces.profondeur_mois)
     colonnes = [c for c in acces.rubrique.champs if acces.voit(c.code)]
     rangees = []
     for c in (

@@ -30,6 +30,18 @@ def decaler_mois(mois: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def il_y_a_mois(jour: date, n: int) -> date:
+    """The same day `n` months earlier, or that month's last day ("deux mois" before 31 May is
+    31 March; before 30 April, 28 or 29 February)."""
+    mois = decaler_mois(premier_du_mois(jour), -n)
+    for jour_du_mois in range(jour.day, 27, -1):
+        try:
+            return mois.replace(day=jour_du_mois)
+        except ValueError:
+            continue
+    return mois.replace(day=min(jour.day, 28))
+
+
 def fenetre_mois(jour: date, profondeur: int) -> tuple[date, date]:
     """The first and last months of a history of `profondeur` months ending with the current one."""
     fin = premier_du_mois(jour)

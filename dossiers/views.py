@@ -64,7 +64,13 @@ def consulter(request):
         convention, donnees["numero_allocataire"], donnees.get("code_postal", ""), donnees.get("cmaf", False)
     )
     if recherche.dossier is None:
-        journaliser(request, Resultat.REFUS, motif=recherche.motif, numero=donnees["numero_allocataire"])
+        journaliser(
+            request,
+            Resultat.REFUS,
+            motif=recherche.motif,
+            dossier=recherche.refuse,
+            numero=donnees["numero_allocataire"],
+        )
         return _page_principale(request, formulaire, recherche.message)
     request.session[SESSION_DOSSIER] = recherche.dossier.pk
     premiere = rubriques_du_profil(convention.profil)[0]
@@ -86,7 +92,7 @@ def rubrique(request, code):
     recherche = dossier_en_session(request.session, convention)
     if recherche.dossier is None:
         request.session.pop(SESSION_DOSSIER, None)
-        journaliser(request, Resultat.REFUS, motif=recherche.motif, rubrique=code)
+        journaliser(request, Resultat.REFUS, motif=recherche.motif, dossier=recherche.refuse, rubrique=code)
         formulaire = ConsultationForm(convention=convention)
         return _page_principale(request, formulaire, recherche.message)
     dossier = recherche.dossier

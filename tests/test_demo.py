@@ -14,7 +14,8 @@ from profils.definitions import PROFILS
 
 def demo_json() -> dict:
     sortie = io.StringIO()
-    call_command("demo", "--json", stdout=sortie)
+    # A couple of generated dossiers per Caf: their bulk generation has tests of its own.
+    call_command("demo", "--json", "--dossiers", "2", stdout=sortie)
     return json.loads(sortie.getvalue())
 
 
@@ -83,7 +84,7 @@ def test_les_conventions_des_sources_gardent_leurs_references(db):
 
 def test_le_resume_affiche_les_identifiants(db):
     sortie = io.StringIO()
-    call_command("demo", stdout=sortie)
+    call_command("demo", "--dossiers", "2", stdout=sortie)
     texte = sortie.getvalue()
     monde = demo_json()
     assert "http://127.0.0.1:8000/" in texte

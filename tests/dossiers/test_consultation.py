@@ -92,7 +92,7 @@ def evenements(habilitation, type_=None):
 
 def verifier_refus(habilitation, motif, numero="", rubrique=""):
     """The last event is this refusal, as the Responsables Sécurité will read it, and no page of
-    a dossier was journaled. `numero=None`: not checked (see the report on rubrique refusals)."""
+    a dossier was journaled. `numero=None`: not checked."""
     evenement = evenements(habilitation).latest("id")
     assert evenement.type == TypeEvenement.REFUS
     assert evenement.resultat == Resultat.REFUS
@@ -485,6 +485,7 @@ def test_opposition_enregistree_pendant_la_consultation(client, db):
         "famille",
         "131",
     )
+    assert dernier.numero_allocataire == "1000001"
     # The dossier is closed: the next page has none.
     assert SESSION_DOSSIER not in client.session
     assert evenements(habilitation, TypeEvenement.CONSULTATION).count() == 2
@@ -558,7 +559,8 @@ def test_session_forgee_vers_un_dossier_d_une_autre_caf(client, db):
     assert reponse.status_code == 200
     assert MESSAGE_INTROUVABLE in zone_erreur(reponse)
     sans_donnees(reponse, charente)
-    verifier_refus(habilitation, HORS_PERIMETRE, None, "famille")
+    verifier_refus(habilitation, HORS_PERIMETRE, "1000001", "famille")
+    assert evenements(habilitation).latest("id").details == {"caisse_dossier": "161"}
     assert SESSION_DOSSIER not in client.session
 
 

@@ -831,8 +831,11 @@ def test_t2_enfants_ne_lit_ni_nir_ni_activite(prestataire, dossier):
         page(prestataire, "enfants")
     sql = sql_de(requetes)
     assert "dossiers_personne" in sql
-    for colonne in ('"nir"', '"activite"', '"placement_sans_liens"', '"charge_pf"', '"references_bancaires"'):
+    for colonne in ('"nir"', '"activite"', '"placement_sans_liens"', '"references_bancaires"'):
         assert colonne not in sql, colonne
+    # The type of charge selects the dependants (WHERE) but is never read back (SELECT … FROM).
+    colonnes_lues = " ".join(r["sql"].split(" FROM ")[0] for r in requetes.captured_queries)
+    assert '"charge_pf"' not in colonnes_lues and '"charge_logement"' not in colonnes_lues
 
 
 # --- 6. A fixed number of queries, whatever the length of the histories --------------------------
