@@ -17,9 +17,8 @@ def journaliser(
     """One event per page of a dossier shown (before its data is read) and per refusal.
 
     `caisse` is the Caf of the agent's convention, as for his other events; the Caf of the
-    dossier, which differs for multi-Caf and national accesses, is in the details."""
+    dossier, which differs for multi-Caf and national accesses, is `caisse_dossier`."""
     habilitation = request.user.habilitation
-    details = {"caisse_dossier": dossier.caisse.numero} if dossier is not None else {}
     return enregistrer(
         TypeEvenement.CONSULTATION if resultat == Resultat.SUCCES else TypeEvenement.REFUS,
         resultat,
@@ -31,5 +30,5 @@ def journaliser(
         numero_allocataire=dossier.numero_allocataire if dossier is not None else numero,
         rubrique=rubrique,
         periode=periode,
-        details=details,
+        caisse_dossier=dossier.caisse.numero if dossier is not None else "",
     )

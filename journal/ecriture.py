@@ -46,6 +46,7 @@ def enregistrer(
     rubrique: str = "",
     periode: str = "",
     details: dict | None = None,
+    caisse_dossier: str = "",
 ) -> Evenement:
     return Evenement.objects.create(
         type=type,
@@ -60,4 +61,5 @@ def enregistrer(
         rubrique=neutraliser(rubrique, 50),
         periode=neutraliser(periode, 50),
         details=details or {},
+        caisse_dossier=neutraliser(caisse_dossier, 4),
     )

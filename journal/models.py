@@ -18,6 +18,9 @@ class TypeEvenement(models.TextChoices):
     REFUS = "refus", "refus d'accès"
     MOT_DE_PASSE = "mot_de_passe", "changement de mot de passe"
     GESTION = "gestion", "action d'un gestionnaire"
+    CONTROLE = "controle", "lecture du journal"
+    SURVEILLANCE = "surveillance", "mise sous surveillance"
+    PURGE = "purge", "purge du journal"
 
 
 class Resultat(models.TextChoices):
@@ -42,15 +45,65 @@ class Evenement(models.Model):
     rubrique = models.CharField("rubrique", max_length=50, blank=True)
     periode = models.CharField("période", max_length=50, blank=True)
     details = models.JSONField("détails", default=dict, blank=True)
+    # The Caf of the dossier consulted, which differs from `caisse` for multi-Caf and national
+    # accesses: its Responsables Sécurité see the consultations of their dossiers too.
+    caisse_dossier = models.CharField("caisse du dossier", max_length=4, blank=True)
+    # Tamper evidence (journal/chaine.py): the event's place in its chain (one per Caisse) and
+    # its keyed hash, which covers the previous event's.
+    rang = models.BigIntegerField("rang dans la chaîne", null=True, blank=True)
+    empreinte = models.CharField("empreinte", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "événement du journal"
         verbose_name_plural = "événements du journal"
         ordering = ["-horodatage", "-id"]
+        # Every screen of the Responsables Sécurité reads newest first with a keyset on
+        # (horodatage, id), within one Caisse or one of these keys.
         indexes = [
             # habilitations.connexion.adresse_trop_active: recent failures from one address.
             models.Index(fields=["adresse_ip", "horodatage"], name="journal_evt_adresse_horo_idx"),
+            models.Index(fields=["caisse", "horodatage", "id"], name="journal_evt_caisse_horo_idx"),
+            models.Index(fields=["caisse", "type", "horodatage", "id"], name="journal_evt_caisse_type_idx"),
+            models.Index(fields=["caisse_dossier", "horodatage", "id"], name="journal_evt_caisdos_horo_idx"),
+            models.Index(fields=["habilitation_id", "horodatage", "id"], name="journal_evt_habil_horo_idx"),
+            models.Index(fields=["numero_allocataire", "horodatage", "id"], name="journal_evt_numero_horo_idx"),
+            # journal_verify walks each chain in order.
+            models.Index(fields=["caisse", "rang"], name="journal_evt_chaine_rang_idx"),
         ]
 
     def __str__(self):
         return f"{self.horodatage:%d/%m/%Y %H:%M:%S} {self.get_type_display()} {self.identifiant}"
+
+
+class TeteChaine(models.Model):
+    """The last link of one chain, locked while an event is appended to it."""
+
+    chaine = models.CharField("chaîne", max_length=4, primary_key=True)  # a Caisse's numéro, or ""
+    rang = models.BigIntegerField("rang", default=0)
+    empreinte = models.CharField("empreinte", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "tête de chaîne du journal"
+
+    def __str__(self):
+        return f"{self.chaine or '(sans caisse)'} #{self.rang}"
+
+
+class SceauPurge(models.Model):
+    """A signed checkpoint of a purged segment of a chain: verification starts after it."""
+
+    chaine = models.CharField("chaîne", max_length=4)
+    rang = models.BigIntegerField("dernier rang purgé")
+    empreinte = models.CharField("empreinte du dernier événement purgé", max_length=64)
+    nombre = models.BigIntegerField("événements purgés")
+    avant = models.DateTimeField("événements antérieurs à")
+    scelle_le = models.DateTimeField("scellé le", default=timezone.now)
+    signature = models.CharField("signature", max_length=64)
+
+    class Meta:
+        verbose_name = "sceau de purge du journal"
+        verbose_name_plural = "sceaux de purge du journal"
+        ordering = ["chaine", "-rang"]
+
+    def __str__(self):
+        return f"{self.chaine or '(sans caisse)'} jusqu'au rang {self.rang}"

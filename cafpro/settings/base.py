@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "habilitations",
     "dossiers",
     "dialogue",
+    "controle",
 ]
 
 MIDDLEWARE = [

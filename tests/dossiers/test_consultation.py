@@ -318,7 +318,7 @@ def test_multi_caf_le_code_postal_choisit_la_caf(client, dossiers_1000001, code_
             assert temoin(autre, "1000001") not in texte(page)
     assert f"N° d'allocataire : <strong>1000001</strong> — {nom_caf}" in texte(page)
     evenement = evenements(habilitation, TypeEvenement.CONSULTATION).get()
-    assert evenement.details == {"caisse_dossier": caisse_attendue}
+    assert evenement.caisse_dossier == caisse_attendue
     assert evenement.caisse == "131"  # the agent's convention's Caf
 
 
@@ -368,9 +368,7 @@ def test_nationale_code_postal_ou_case_cmaf(client, dossiers_1000001, champs, ca
     page = texte(client.get(reponse["Location"]))
     assert temoin(caisse_attendue, "1000001") in page
     assert bandeau(client.get(reponse["Location"])) == caisse(caisse_attendue).nom
-    assert evenements(habilitation, TypeEvenement.CONSULTATION).latest("id").details == {
-        "caisse_dossier": caisse_attendue
-    }
+    assert evenements(habilitation, TypeEvenement.CONSULTATION).latest("id").caisse_dossier == caisse_attendue
 
 
 def test_nationale_un_dossier_de_la_cmaf_n_est_pas_trouve_par_code_postal(client, db):
@@ -560,7 +558,7 @@ def test_session_forgee_vers_un_dossier_d_une_autre_caf(client, db):
     assert MESSAGE_INTROUVABLE in zone_erreur(reponse)
     sans_donnees(reponse, charente)
     verifier_refus(habilitation, HORS_PERIMETRE, "1000001", "famille")
-    assert evenements(habilitation).latest("id").details == {"caisse_dossier": "161"}
+    assert evenements(habilitation).latest("id").caisse_dossier == "161"
     assert SESSION_DOSSIER not in client.session
 
 
@@ -630,7 +628,7 @@ def test_chaque_page_de_rubrique_ecrit_un_evenement(client, db, jour_fixe):
         assert e.resultat == Resultat.SUCCES
         assert e.habilitation_id == habilitation.pk and e.identifiant == habilitation.identifiant
         assert e.numero_allocataire == "1000001"
-        assert e.caisse == "131" and e.details == {"caisse_dossier": "131"}
+        assert e.caisse == "131" and e.caisse_dossier == "131"
     periodes = {e.rubrique: e.periode for e in consultations}
     # The latest month with a payment (the demo pays September's rights on 5 October).
     assert periodes["paiements"] == "2026-10"

@@ -183,7 +183,7 @@ def test_chaque_cellule_de_la_matrice_par_les_pages(client, caf_131, dossier, pr
             assert f'href="/portail/dossier/{rubrique}/" aria-current="page"' in contenu
             assert (evenement.type, evenement.resultat, evenement.rubrique) == ("consultation", "succes", rubrique)
             assert evenement.numero_allocataire == dossier.numero_allocataire
-            assert evenement.details == {"caisse_dossier": "131"}
+            assert evenement.caisse_dossier == "131"
         else:
             assert reponse.status_code == 403, f"{profil}/{rubrique} devrait être refusée"
             assert "Accès refusé" in texte(reponse)
