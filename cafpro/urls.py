@@ -12,5 +12,6 @@ urlpatterns = [
     path("deconnexion/", porte.deconnexion, name="deconnexion"),
     path("mot-de-passe/", porte.mot_de_passe, name="mot_de_passe"),
     path("portail/", include("dossiers.urls")),
+    path("gestion/controle/", include("controle.urls")),
     path("gestion/", admin.site.urls),
 ]

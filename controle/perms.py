@@ -1,0 +1,41 @@
+"""Only the Caf's Responsables Sécurité read the journal des accès (manual Cafpro V5,
+"Contrôle des accès": "réservé aux Responsables Sécurités de la Caf")."""
+
+import functools
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+
+from habilitations.evenements import enregistrer_pour_compte
+from journal.models import Resultat, TypeEvenement
+
+
+def refuser(request, motif: str):
+    """A journaled refusal, answered (not raised) so that the request's transaction keeps the event."""
+    enregistrer_pour_compte(TypeEvenement.REFUS, Resultat.REFUS, request.user, request=request, motif=motif)
+    return render(request, "controle/refus.html", status=403)
+
+
+def responsable_securite_requis(vue):
+    """Signed-in staff with a verified second factor (the admin's own check), and the role.
+
+    Any other signed-in account — a partner agent, a gestionnaire — is refused and the refusal
+    journaled; an anonymous visitor is sent to the staff login page."""
+
+    @functools.wraps(vue)
+    def reservee(request, *args, **kwargs):
+        if not request.user.est_responsable_securite:
+            return refuser(request, f"journal des accès : {request.path}")
+        return vue(request, *args, **kwargs)
+
+    protegee = admin.site.admin_view(reservee)
+
+    @login_not_required  # the admin's own login page handles anonymous visitors
+    @functools.wraps(vue)
+    def entree(request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.est_responsable_securite:
+            return refuser(request, f"journal des accès : {request.path}")
+        return protegee(request, *args, **kwargs)
+
+    return entree
