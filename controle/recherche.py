@@ -1,0 +1,240 @@
+"""The journal des accès as its Responsables Sécurité read it: one Caisse's events, newest first.
+
+A Caisse sees its own events (`caisse`: its agents' and its staff's) and the consultations of
+its dossiers by other Cafs' agents (`caisse_dossier`). Each side is read through its own index
+— (caisse, horodatage, id) and (caisse_dossier, horodatage, id) — with a keyset on
+(horodatage, id) and a LIMIT, then the two short lists are merged here: no OFFSET, no COUNT,
+no OR across two indexes, so a page costs the same at the first and the millionth event.
+
+`rechercher(caisse, criteres, apres=None, limite=50) -> Page` is the one entry point (screens,
+export, benchmark).
+"""
+
+import heapq
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import F
+from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
+from django.utils import timezone
+
+from habilitations.models import Habilitation
+from journal.models import Evenement, Resultat, TypeEvenement
+
+# The kinds of event the screens offer, as the issue names them: (type, resultat or None).
+GENRES = {
+    "connexion_reussie": ("connexion réussie", TypeEvenement.CONNEXION, Resultat.SUCCES),
+    "connexion_echouee": ("connexion échouée", TypeEvenement.CONNEXION, Resultat.ECHEC),
+    "verrouillage": ("verrouillage", TypeEvenement.VERROUILLAGE, None),
+    "deconnexion": ("déconnexion", TypeEvenement.DECONNEXION, None),
+    "expiration": ("expiration de session", TypeEvenement.EXPIRATION, None),
+    "consultation": ("consultation", TypeEvenement.CONSULTATION, None),
+    "refus": ("refus d'accès", TypeEvenement.REFUS, None),
+    "mot_de_passe": ("changement de mot de passe", TypeEvenement.MOT_DE_PASSE, None),
+    "gestion": ("action d'un gestionnaire", TypeEvenement.GESTION, None),
+    "controle": ("lecture du journal", TypeEvenement.CONTROLE, None),
+    "surveillance": ("mise sous surveillance", TypeEvenement.SURVEILLANCE, None),
+}
+GENRE_CHOICES = [(cle, libelle) for cle, (libelle, _, _) in GENRES.items()]
+
+# Only these types carry a `caisse_dossier` (dossiers.journal): other kinds skip that side.
+TYPES_DOSSIER = {TypeEvenement.CONSULTATION, TypeEvenement.REFUS}
+
+# The columns a screen or the export shows (details, rang and empreinte stay in the table).
+COLONNES = (
+    "id",
+    "horodatage",
+    "type",
+    "resultat",
+    "motif",
+    "identifiant",
+    "habilitation_id",
+    "acteur",
+    "caisse",
+    "adresse_ip",
+    "numero_allocataire",
+    "rubrique",
+    "periode",
+    "caisse_dossier",
+)
+
+
+def libelle(evenement: Evenement) -> str:
+    """The kind of an event as the screens name it ("connexion réussie", "consultation"…)."""
+    if evenement.type == TypeEvenement.CONNEXION:
+        return "connexion réussie" if evenement.resultat == Resultat.SUCCES else "connexion échouée"
+    return evenement.get_type_display()
+
+
+@dataclass
+class Criteres:
+    """A search's filters; every one optional. Dates are whole days, local time, inclusive."""
+
+    debut: date | None = None
+    fin: date | None = None
+    identifiant: str = ""
+    habilitation_id: int | None = None
+    partenaire_id: int | None = None
+    convention_id: int | None = None
+    profil: str = ""
+    numero_allocataire: str = ""
+    genre: str = ""
+    resultat: str = ""
+    adresse_ip: str = ""
+    # Internal bound (the export stops at the moment it was asked for).
+    jusqua: datetime | None = None
+    # Only the consultations of this Caisse's dossiers (the "who consulted" screen).
+    dossiers_seulement: bool = False
+
+    @classmethod
+    def depuis(cls, donnees: dict) -> "Criteres":
+        """From a form's cleaned_data (model choices become their keys)."""
+        valeurs = {}
+        for nom in cls.__dataclass_fields__:
+            if nom in donnees and donnees[nom] not in (None, ""):
+                valeurs[nom] = donnees[nom]
+        for nom in ("partenaire", "convention"):
+            if donnees.get(nom) is not None:
+                valeurs[f"{nom}_id"] = donnees[nom].pk
+        return cls(**valeurs)
+
+
+@dataclass
+class Page:
+    evenements: list[Evenement] = field(default_factory=list)
+    # The keyset of the next page, (horodatage, id) of this page's last event, or None.
+    suivant: tuple[datetime, int] | None = None
+
+
+def habilitations_filtrees(caisse: str, criteres: Criteres) -> list[int] | None:
+    """Partner, convention, profile and habilitation filters, as habilitation ids of the Caisse
+    (None when none of them is set). One small query on the référentiel, never on the journal."""
+    if not (criteres.partenaire_id or criteres.convention_id or criteres.profil or criteres.habilitation_id):
+        return None
+    habilitations = Habilitation.objects.filter(convention__caisse__numero=caisse)
+    if criteres.habilitation_id:
+        habilitations = habilitations.filter(pk=criteres.habilitation_id)
+    if criteres.partenaire_id:
+        habilitations = habilitations.filter(convention__partenaire_id=criteres.partenaire_id)
+    if criteres.convention_id:
+        habilitations = habilitations.filter(convention_id=criteres.convention_id)
+    if criteres.profil:
+        habilitations = habilitations.filter(convention__profil=criteres.profil)
+    return list(habilitations.values_list("pk", flat=True))
+
+
+def _debut_du_jour(jour: date) -> datetime:
+    return timezone.make_aware(datetime.combine(jour, time.min))
+
+
+def _filtres(criteres: Criteres, habilitations: list[int] | None) -> dict:
+    filtres = {}
+    if criteres.debut:
+        filtres["horodatage__gte"] = _debut_du_jour(criteres.debut)
+    if criteres.fin:
+        filtres["horodatage__lt"] = _debut_du_jour(criteres.fin + timedelta(days=1))
+    if criteres.jusqua:
+        filtres["horodatage__lte"] = criteres.jusqua
+    if criteres.identifiant:
+        filtres["identifiant"] = criteres.identifiant.strip()
+    if habilitations is not None:
+        filtres["habilitation_id__in"] = habilitations
+    if criteres.numero_allocataire:
+        filtres["numero_allocataire"] = criteres.numero_allocataire.strip()
+    if criteres.genre:
+        _, type_, resultat = GENRES[criteres.genre]
+        filtres["type"] = type_
+        if resultat:
+            filtres["resultat"] = resultat
+    if criteres.resultat:
+        if "resultat" in filtres and filtres["resultat"] != criteres.resultat:
+            filtres["pk__in"] = []  # contradictory: "connexion réussie" that failed
+        filtres["resultat"] = criteres.resultat
+    if criteres.adresse_ip:
+        filtres["adresse_ip"] = criteres.adresse_ip
+    return filtres
+
+
+def _cote(qs, apres, limite):
+    if apres is not None:
+        qs = qs.filter(TupleLessThan(Tuple(F("horodatage"), F("id")), apres))
+    return list(qs.only(*COLONNES).order_by("-horodatage", "-id")[: limite + 1])
+
+
+def rechercher(
+    caisse: str, criteres: Criteres | None = None, apres: tuple[datetime, int] | None = None, limite: int = 50
+) -> Page:
+    """One page of the events a Caisse's Responsables Sécurité see, newest first.
+
+    `caisse` is the Caisse's numéro ("131"); `apres` the previous page's `suivant`. At most two
+    indexed queries on the journal (plus one on the habilitations if partner, convention,
+    profile or habilitation is filtered), each `ORDER BY horodatage DESC, id DESC LIMIT n+1`."""
+    if not caisse:
+        return Page()
+    criteres = criteres or Criteres()
+    habilitations = habilitations_filtrees(caisse, criteres)
+    if habilitations == []:
+        return Page()
+    filtres = _filtres(criteres, habilitations)
+    if filtres.get("pk__in") == []:
+        return Page()
+    journal = Evenement.objects.filter(**filtres)
+
+    listes = []
+    if not criteres.dossiers_seulement:
+        listes.append(_cote(journal.filter(caisse=caisse), apres, limite))
+    # A Caisse's habilitations act under its conventions: their events are all on the first side.
+    type_filtre = filtres.get("type")
+    cote_dossiers = habilitations is None and (type_filtre is None or type_filtre in TYPES_DOSSIER)
+    if criteres.dossiers_seulement:
+        listes.append(_cote(journal.filter(caisse_dossier=caisse, type__in=list(TYPES_DOSSIER)), apres, limite))
+    elif cote_dossiers:
+        listes.append(_cote(journal.filter(caisse_dossier=caisse).exclude(caisse=caisse), apres, limite))
+
+    fusion = list(heapq.merge(*listes, key=lambda e: (e.horodatage, e.id), reverse=True))
+    evenements = fusion[:limite]
+    suivant = None
+    if len(fusion) > limite:
+        dernier = evenements[-1]
+        suivant = (dernier.horodatage, dernier.id)
+    return Page(evenements, suivant)
+
+
+def lots(caisse: str, criteres: Criteres | None = None, lot: int = 1000):
+    """Every event of a search, newest first, as keyset batches of `lot` (the export): memory
+    stays that of one batch, whatever the number of events."""
+    apres = None
+    while True:
+        page = rechercher(caisse, criteres, apres=apres, limite=lot)
+        if page.evenements:
+            yield page.evenements
+        if page.suivant is None:
+            return
+        apres = page.suivant
+
+
+def cle_page(apres: tuple[datetime, int] | None) -> str:
+    """The keyset as a URL parameter."""
+    if apres is None:
+        return ""
+    return f"{apres[0].astimezone(UTC).isoformat()}_{apres[1]}"
+
+
+def lire_cle(texte: str) -> tuple[datetime, int] | None:
+    """The keyset from a URL parameter; anything malformed means the first page."""
+    try:
+        horodatage, identifiant = (texte or "").rsplit("_", 1)
+        moment = datetime.fromisoformat(horodatage.replace(" ", "+"))
+        if timezone.is_naive(moment):
+            return None
+        return moment, int(identifiant)
+    except ValueError:
+        return None
+
+
+def habilitations_de(ids) -> dict[int, Habilitation]:
+    """The habilitations of a page's events, with partner and convention (one query)."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {h.pk: h for h in Habilitation.objects.filter(pk__in=ids).select_related("user", "convention__partenaire")}

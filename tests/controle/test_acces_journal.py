@@ -1,0 +1,107 @@
+"""Who reads the journal des accès: only the Responsables Sécurité, for their own Caf; every
+refusal journaled; every read journaled."""
+
+import pytest
+
+from habilitations.models import Role
+from journal.models import Evenement, Resultat, TypeEvenement
+from tests.conftest import connecter_au_admin
+from tests.factories import HabilitationFactory, StaffFactory, caisse
+from tests.outils import texte
+
+PAGES = [
+    "/gestion/controle/journal/",
+    "/gestion/controle/journal/export.csv",
+    "/gestion/controle/journal/dossier/?numero=1234567",
+]
+
+
+@pytest.fixture
+def officier_131(db):
+    return StaffFactory(username="securite.131", caisse=caisse("131"), role=Role.SECURITE)
+
+
+@pytest.fixture
+def officier_161(db):
+    return StaffFactory(username="securite.161", caisse=caisse("161"), role=Role.SECURITE)
+
+
+def refus_de(username):
+    return Evenement.objects.filter(type=TypeEvenement.REFUS, resultat=Resultat.REFUS, identifiant=username)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_anonyme_renvoye_a_la_connexion_du_personnel(client, db, url):
+    reponse = client.get(url)
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith("/gestion/login/")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_un_gestionnaire_est_refuse_et_journalise(admin_131, gestionnaire_131, url):
+    reponse = admin_131.get(url)
+    assert reponse.status_code == 403
+    assert "réservé aux Responsables Sécurité" in texte(reponse)
+    assert refus_de(gestionnaire_131.username).filter(motif__startswith="journal des accès").count() == 1
+    assert not Evenement.objects.filter(type=TypeEvenement.CONTROLE).exists()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_un_agent_partenaire_connecte_au_portail_est_refuse(client, db, url):
+    habilitation = HabilitationFactory()
+    client.force_login(habilitation.user)
+    reponse = client.get(url)
+    assert reponse.status_code == 403
+    refus = refus_de(habilitation.identifiant).get()
+    assert refus.habilitation_id == habilitation.pk and refus.caisse == "131"
+
+
+def test_un_officier_sans_second_facteur_est_renvoye_a_la_connexion(client, officier_131):
+    client.force_login(officier_131)
+    reponse = client.get("/gestion/controle/journal/")
+    assert reponse.status_code == 302
+    assert not Evenement.objects.filter(type=TypeEvenement.CONTROLE).exists()
+
+
+def test_l_officier_d_une_autre_caf_ne_voit_pas_la_chronologie(client, officier_161):
+    habilitation = HabilitationFactory()  # Caf 131
+    connecter_au_admin(client, officier_161)
+    reponse = client.get(f"/gestion/controle/journal/habilitations/{habilitation.pk}/")
+    assert reponse.status_code == 403
+    assert habilitation.nom not in texte(reponse)
+    assert refus_de(officier_161.username).get().caisse == "161"
+    assert not Evenement.objects.filter(type=TypeEvenement.CONTROLE).exists()
+
+
+def test_une_habilitation_inexistante_est_un_refus_journalise(client, officier_131):
+    connecter_au_admin(client, officier_131)
+    assert client.get("/gestion/controle/journal/habilitations/999999/").status_code == 403
+    assert refus_de(officier_131.username).exists()
+
+
+def test_chaque_lecture_est_journalisee(client, officier_131):
+    habilitation = HabilitationFactory()
+    connecter_au_admin(client, officier_131)
+    assert client.get("/gestion/controle/journal/", {"numero_allocataire": "7654321"}).status_code == 200
+    assert client.get("/gestion/controle/journal/dossier/", {"numero": "7654321"}).status_code == 200
+    assert client.get(f"/gestion/controle/journal/habilitations/{habilitation.pk}/").status_code == 200
+    reponse = client.get("/gestion/controle/journal/export.csv", {"genre": "consultation"})
+    b"".join(reponse.streaming_content)
+    lectures = Evenement.objects.filter(type=TypeEvenement.CONTROLE).order_by("id")
+    assert [e.motif for e in lectures] == ["recherche", "dossier", "chronologie", "export"]
+    for e in lectures:
+        assert e.resultat == Resultat.SUCCES
+        assert e.identifiant == officier_131.username and e.caisse == "131"
+    assert lectures[0].details["filtres"] == {"numero_allocataire": "7654321"}
+    assert lectures[1].details["numero"] == "7654321"
+    assert lectures[2].details["habilitation"] == habilitation.pk
+    assert lectures[3].details["filtres"] == {"genre": "consultation"}
+
+
+def test_l_accueil_de_l_administration_mene_au_journal(client, officier_131, admin_131):
+    # admin_131 logged the gestionnaire in on `client`: the officer on a fresh one.
+    from django.test import Client
+
+    officier = connecter_au_admin(Client(), officier_131)
+    assert "Journal des accès" in texte(officier.get("/gestion/"))
+    assert "Journal des accès" not in texte(admin_131.get("/gestion/"))
