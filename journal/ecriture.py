@@ -5,10 +5,12 @@ run in the same transaction — does not happen (ASVS 16.5.3). No parameter take
 password or a session key, so none can be stored.
 """
 
+import ipaddress
 import re
 
 from django.conf import settings
 
+from . import chaine
 from .models import Evenement, Resultat, TypeEvenement
 
 _CONTROLE = re.compile(r"[\x00-\x1f\x7f]")
@@ -48,7 +50,7 @@ def enregistrer(
     details: dict | None = None,
     caisse_dossier: str = "",
 ) -> Evenement:
-    return Evenement.objects.create(
+    evenement = Evenement(
         type=type,
         resultat=resultat,
         motif=neutraliser(motif, 200),
@@ -56,10 +58,21 @@ def enregistrer(
         habilitation_id=habilitation_id,
         acteur=neutraliser(acteur, 150),
         caisse=neutraliser(caisse, 4),
-        adresse_ip=adresse_client(request),
+        adresse_ip=_normaliser_ip(adresse_client(request)),
         numero_allocataire=neutraliser(numero_allocataire, 20),
         rubrique=neutraliser(rubrique, 50),
         periode=neutraliser(periode, 50),
         details=details or {},
         caisse_dossier=neutraliser(caisse_dossier, 4),
     )
+    return chaine.ajouter(evenement)
+
+
+def _normaliser_ip(adresse: str | None) -> str | None:
+    """The form the database gives back, so that the chained hash stays the same."""
+    if not adresse:
+        return None
+    try:
+        return ipaddress.ip_address(adresse).compressed
+    except ValueError:
+        return None

@@ -234,6 +234,13 @@ CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS = env_int("CAFPRO_ISSUED_PASSWORD_VALIDITY_
 # and further attempts from it are refused without being checked.
 CAFPRO_THROTTLE_MAX_ECHECS = env_int("CAFPRO_THROTTLE_MAX_ECHECS", 30)
 CAFPRO_THROTTLE_WINDOW = env_int("CAFPRO_THROTTLE_WINDOW", 900)
+
+# Journal des accès: kept one year (CNIL délibération 2021-122: six months to one year), never
+# less than six months; its chain's HMAC key (journal/chaine.py), derived from SECRET_KEY when
+# unset — set it apart in production so that the database alone cannot forge the chain.
+CAFPRO_JOURNAL_RETENTION_JOURS = env_int("CAFPRO_JOURNAL_RETENTION_JOURS", 365)
+CAFPRO_JOURNAL_RETENTION_MIN_JOURS = env_int("CAFPRO_JOURNAL_RETENTION_MIN_JOURS", 183)
+CAFPRO_JOURNAL_CLE = os.environ.get("CAFPRO_JOURNAL_CLE", "")
 # Caf staff: failed admin logins before a block, lifted by a colleague or after the delay (s).
 CAFPRO_STAFF_MAX_ECHECS = env_int("CAFPRO_STAFF_MAX_ECHECS", 5)
 CAFPRO_STAFF_LOCK_SECONDS = env_int("CAFPRO_STAFF_LOCK_SECONDS", 900)

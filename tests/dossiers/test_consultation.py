@@ -638,7 +638,7 @@ def test_chaque_page_de_rubrique_ecrit_un_evenement(client, db, jour_fixe):
     assert not evenements(habilitation, TypeEvenement.REFUS).exists()
 
 
-@pytest.mark.parametrize("cible", ["dossiers.journal.enregistrer", "journal.ecriture.Evenement.objects.create"])
+@pytest.mark.parametrize("cible", ["dossiers.journal.enregistrer", "journal.models.Evenement.save"])
 def test_sans_journal_aucune_donnee(db, cible):
     client = Client(raise_request_exception=False)
     habilitation = agent(client, "T1")

@@ -1,0 +1,64 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from journal import partitions, retention
+from journal.ecriture import enregistrer
+from journal.models import Resultat, TypeEvenement
+
+
+class Command(BaseCommand):
+    help = (
+        "Purge les événements du journal plus anciens que la durée de conservation "
+        "(CAFPRO_JOURNAL_RETENTION_JOURS) ; sans --wet-run, affiche seulement ce qui serait purgé."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--avant", help="Date limite AAAA-MM-JJ (par défaut : aujourd'hui moins la conservation).")
+        parser.add_argument("--wet-run", action="store_true", help="Purger réellement.")
+
+    def handle(self, *args, **options):
+        maintenant = timezone.now()
+        if options["avant"]:
+            jour = parse_date(options["avant"])
+            if jour is None:
+                raise CommandError("--avant attend une date au format AAAA-MM-JJ.")
+            avant = timezone.make_aware(timezone.datetime(jour.year, jour.month, jour.day))
+        else:
+            avant = maintenant - timedelta(days=settings.CAFPRO_JOURNAL_RETENTION_JOURS)
+        minimum = maintenant - timedelta(days=settings.CAFPRO_JOURNAL_RETENTION_MIN_JOURS)
+        if avant > minimum:
+            raise CommandError(
+                f"Le journal est conservé au moins {settings.CAFPRO_JOURNAL_RETENTION_MIN_JOURS} jours : "
+                f"date limite postérieure au {timezone.localtime(minimum):%d/%m/%Y} refusée."
+            )
+        limite = f"{timezone.localtime(avant):%d/%m/%Y %H:%M}"
+        if not options["wet_run"]:
+            bilan = retention.prevoir(avant)
+            self.stdout.write(f"Simulation : {bilan.total} événements antérieurs au {limite} seraient purgés.")
+            for chaine, nombre in sorted(bilan.par_chaine.items()):
+                self.stdout.write(f"  chaîne {chaine or '(sans caisse)'} : {nombre}")
+            self.stdout.write("Relancez avec --wet-run pour purger.")
+            return
+        bilan = retention.purger(avant)
+        crees = partitions.preparer(timezone.localdate())
+        # The purge journals its own run, in the chain of no Caf.
+        enregistrer(
+            TypeEvenement.PURGE,
+            Resultat.SUCCES,
+            acteur="journal_purge",
+            motif=f"{bilan.total} événements antérieurs au {limite} purgés",
+            details={
+                "avant": avant.isoformat(),
+                "par_chaine": bilan.par_chaine,
+                "non_chaines": bilan.non_chaines,
+                "partitions_supprimees": bilan.partitions_supprimees,
+                "partitions_creees": crees,
+            },
+        )
+        self.stdout.write(self.style.SUCCESS(f"{bilan.total} événements antérieurs au {limite} purgés."))
+        for table in bilan.partitions_supprimees:
+            self.stdout.write(f"  partition supprimée : {table}")

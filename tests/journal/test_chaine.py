@@ -1,0 +1,193 @@
+"""Tamper evidence, retention and monthly partitions of the journal des accès."""
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from journal import chaine, partitions
+from journal.ecriture import enregistrer
+from journal.models import Evenement, Resultat, SceauPurge, TeteChaine, TypeEvenement
+from tests.conftest import seulement_postgresql
+
+
+def evenement(caisse="131", motif="", quand=None, **champs):
+    if quand is None:
+        return enregistrer(TypeEvenement.CONNEXION, Resultat.SUCCES, caisse=caisse, motif=motif, **champs)
+    # An event of the past, appended through the chain as `enregistrer` does.
+    ancien = Evenement(
+        horodatage=quand, type=TypeEvenement.CONNEXION, resultat=Resultat.SUCCES, caisse=caisse, motif=motif
+    )
+    return chaine.ajouter(ancien)
+
+
+def sql_hors_declencheurs(requete, params=()):
+    """Write to the table as a superuser would, past the append-only triggers."""
+    with connection.cursor() as curseur:
+        if connection.vendor == "postgresql":
+            curseur.execute("SET LOCAL session_replication_role = replica")
+        curseur.execute(requete, params)
+        if connection.vendor == "postgresql":
+            curseur.execute("SET LOCAL session_replication_role = origin")
+
+
+def verifier() -> tuple[str, str]:
+    sortie, erreurs = io.StringIO(), io.StringIO()
+    call_command("journal_verify", stdout=sortie, stderr=erreurs)
+    return sortie.getvalue(), erreurs.getvalue()
+
+
+def rupture(message_attendu: str, rang: int | None = None):
+    erreurs = io.StringIO()
+    with pytest.raises(CommandError, match="Journal altéré"):
+        call_command("journal_verify", stdout=io.StringIO(), stderr=erreurs)
+    texte = erreurs.getvalue()
+    assert message_attendu in texte, texte
+    if rang is not None:
+        assert f"rang {rang}" in texte, texte
+    return texte
+
+
+class TestChaine:
+    def test_un_rang_par_caisse_et_une_empreinte_par_lien(self, db):
+        a1, b1, a2 = evenement("131"), evenement("161"), evenement("131")
+        assert (a1.rang, b1.rang, a2.rang) == (1, 1, 2)
+        assert len({a1.empreinte, b1.empreinte, a2.empreinte}) == 3
+        assert TeteChaine.objects.get(chaine="131").empreinte == a2.empreinte
+        sortie, erreurs = verifier()
+        assert "Chaîne 131 : 2 événements, intacte." in sortie and "Journal des accès intègre." in sortie
+        assert erreurs == ""
+
+    def test_l_empreinte_depend_du_lien_precedent_et_de_la_cle(self, db):
+        premier, second = evenement(motif="a"), evenement(motif="b")
+        valeurs = Evenement.objects.filter(pk=second.pk).values(*chaine.CHAMPS).get()
+        assert chaine.empreinte(premier.empreinte, valeurs) == second.empreinte
+        assert chaine.empreinte("0" * 64, valeurs) != second.empreinte
+        with override_settings(CAFPRO_JOURNAL_CLE="une-autre-cle"):
+            assert chaine.empreinte(premier.empreinte, valeurs) != second.empreinte
+
+    def test_une_adresse_ipv6_relue_garde_son_empreinte(self, db, rf):
+        requete = rf.get("/", REMOTE_ADDR="2001:0db8:0000:0000:0000:0000:0000:0001")
+        enregistrer(TypeEvenement.CONNEXION, Resultat.ECHEC, request=requete, caisse="131")
+        assert Evenement.objects.get().adresse_ip == "2001:db8::1"
+        assert "intacte" in verifier()[0]
+
+    def test_un_evenement_modifie_est_trouve(self, db):
+        evenement(motif="premier")
+        cible = evenement(motif="second")
+        evenement(motif="troisième")
+        sql_hors_declencheurs("UPDATE journal_evenement SET motif = %s WHERE id = %s", ["effacé", cible.pk])
+        rupture("empreinte invalide (événement modifié)", rang=2)
+
+    def test_un_evenement_supprime_au_milieu_est_trouve(self, db):
+        evenement()
+        cible = evenement()
+        evenement()
+        sql_hors_declencheurs("DELETE FROM journal_evenement WHERE id = %s", [cible.pk])
+        rupture("rang 2 absent (événement supprimé)")
+
+    def test_le_dernier_evenement_supprime_est_trouve(self, db):
+        evenement()
+        dernier = evenement()
+        sql_hors_declencheurs("DELETE FROM journal_evenement WHERE id = %s", [dernier.pk])
+        rupture("la tête de chaîne annonce le rang 2, trouvé 1")
+
+    def test_un_lien_recalcule_sans_la_cle_est_trouve(self, db):
+        evenement()
+        cible = evenement(motif="vrai")
+        precedent = Evenement.objects.get(rang=1).empreinte
+        valeurs = {**Evenement.objects.filter(pk=cible.pk).values(*chaine.CHAMPS).get(), "motif": "faux"}
+        with override_settings(CAFPRO_JOURNAL_CLE="cle-devinee"):
+            fausse = chaine.empreinte(precedent, valeurs)
+        sql_hors_declencheurs(
+            "UPDATE journal_evenement SET motif = %s, empreinte = %s WHERE id = %s", ["faux", fausse, cible.pk]
+        )
+        rupture("empreinte invalide", rang=2)
+
+
+class TestPurge:
+    ANCIEN = datetime(2024, 3, 10, 12, tzinfo=UTC)
+
+    def test_simulation_sans_wet_run_ne_supprime_rien(self, db):
+        evenement(quand=self.ANCIEN)
+        sortie = io.StringIO()
+        call_command("journal_purge", stdout=sortie)
+        assert "Simulation : 1 événements" in sortie.getvalue()
+        assert Evenement.objects.count() == 1
+
+    def test_purge_un_prefixe_scelle_et_la_chaine_reste_verifiable(self, db):
+        for _ in range(3):
+            evenement(quand=self.ANCIEN)
+        recent = evenement()
+        evenement("161", quand=self.ANCIEN)
+        sortie = io.StringIO()
+        call_command("journal_purge", "--wet-run", stdout=sortie)
+        assert "4 événements antérieurs" in sortie.getvalue()
+        restants = list(Evenement.objects.exclude(type=TypeEvenement.PURGE).values_list("pk", flat=True))
+        assert restants == [recent.pk]
+        sceau = SceauPurge.objects.get(chaine="131")
+        assert (sceau.rang, sceau.nombre) == (3, 3) and chaine.sceau_valide(sceau)
+        # Its own run is journaled, and every chain still verifies from its seal.
+        trace = Evenement.objects.get(type=TypeEvenement.PURGE)
+        assert trace.acteur == "journal_purge" and trace.details["par_chaine"] == {"131": 3, "161": 1}
+        assert "Journal des accès intègre." in verifier()[0]
+
+    def test_un_sceau_falsifie_est_trouve(self, db):
+        evenement(quand=self.ANCIEN)
+        evenement()
+        call_command("journal_purge", "--wet-run", stdout=mock.MagicMock())
+        SceauPurge.objects.filter(chaine="131").update(rang=5)
+        rupture("sceau de purge dont la signature est invalide")
+
+    def test_la_conservation_minimale_est_refusee(self, db):
+        veille = (timezone.localdate() - timedelta(days=30)).isoformat()
+        with pytest.raises(CommandError, match="conservé au moins 183 jours"):
+            call_command("journal_purge", "--wet-run", "--avant", veille)
+        with pytest.raises(CommandError, match="AAAA-MM-JJ"):
+            call_command("journal_purge", "--avant", "hier")
+
+    def test_un_evenement_ancien_pris_apres_un_recent_garde_la_chaine(self, db):
+        """Only a prefix goes: an old event ranked after a kept one stays."""
+        evenement(quand=self.ANCIEN)
+        evenement()  # rank 2, recent
+        tardif = evenement(quand=self.ANCIEN)  # rank 3, old timestamp
+        call_command("journal_purge", "--wet-run", stdout=mock.MagicMock())
+        assert Evenement.objects.filter(pk=tardif.pk).exists()
+        assert "intègre" in verifier()[0]
+
+
+@seulement_postgresql
+class TestPartitions:
+    def test_le_journal_est_partitionne_par_mois(self, db):
+        assert partitions.actif()
+        with connection.cursor() as curseur:
+            mois = partitions.existantes(curseur)
+        assert date.today().replace(day=1) in mois
+
+    def test_la_purge_supprime_les_mois_entiers(self, db):
+        with connection.cursor() as curseur:
+            assert partitions.creer(curseur, date(2024, 3, 1))
+        for _ in range(2):
+            evenement(quand=TestPurge.ANCIEN)
+        evenement()
+        bilan_sortie = mock.MagicMock()
+        call_command("journal_purge", "--wet-run", stdout=bilan_sortie)
+        with connection.cursor() as curseur:
+            assert date(2024, 3, 1) not in partitions.existantes(curseur)
+        trace = Evenement.objects.get(type=TypeEvenement.PURGE)
+        assert trace.details["partitions_supprimees"] == ["journal_evenement_p2024_03"]
+        assert "intègre" in verifier()[0]
+
+    def test_truncate_d_une_partition_est_refuse(self, db):
+        from django.db import DatabaseError, transaction
+
+        table = partitions.nom(date.today().replace(day=1))
+        with pytest.raises(DatabaseError, match="ajout seul"), transaction.atomic():
+            with connection.cursor() as curseur:
+                curseur.execute(f"TRUNCATE {table}")
