@@ -1,0 +1,288 @@
+"""The journal's search through the pages: a Caf's events and its dossiers' consultations,
+never another Caf's; each filter; keyset pagination without OFFSET or COUNT."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from controle.recherche import Criteres, rechercher
+from habilitations.models import Role
+from journal.models import Evenement, Resultat, TypeEvenement
+from tests.conftest import connecter_au_admin
+from tests.factories import ConventionFactory, HabilitationFactory, StaffFactory, caisse
+from tests.outils import texte
+
+MAINTENANT = timezone.now().replace(microsecond=0)
+
+
+def evenement(**champs):
+    champs.setdefault("type", TypeEvenement.CONNEXION)
+    champs.setdefault("resultat", Resultat.SUCCES)
+    champs.setdefault("horodatage", MAINTENANT - timedelta(hours=1))
+    return Evenement.objects.create(**champs)
+
+
+@pytest.fixture
+def officier(client, db):
+    officier = StaffFactory(username="securite.131", caisse=caisse("131"), role=Role.SECURITE)
+    connecter_au_admin(client, officier)
+    return officier
+
+
+@pytest.fixture
+def monde(db):
+    """Two habilitations of 131 under two partners and profiles, one of 161."""
+    a = HabilitationFactory(nom="ALPHA", convention=ConventionFactory(profil="T13"))
+    b = HabilitationFactory(nom="BRAVO", convention=ConventionFactory(profil="T2"))
+    c = HabilitationFactory(nom="CHARLIE", convention=ConventionFactory(caisse=caisse("161")))
+    return a, b, c
+
+
+def ids(reponse):
+    return [int(i) for i in re.findall(r'class="evenement" data-id="(\d+)"', reponse.content.decode())]
+
+
+def chercher(client, **filtres):
+    reponse = client.get("/gestion/controle/journal/", filtres)
+    assert reponse.status_code == 200
+    return reponse
+
+
+def test_la_caf_voit_ses_evenements_et_les_consultations_de_ses_dossiers(client, officier, monde):
+    a, b, c = monde
+    propre = evenement(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131")
+    # An agent of 161 (national convention) consults a 131 dossier: 131's officer sees it.
+    chez_nous = evenement(
+        type=TypeEvenement.CONSULTATION,
+        identifiant=c.identifiant,
+        habilitation_id=c.pk,
+        caisse="161",
+        caisse_dossier="131",
+        numero_allocataire="1111111",
+        rubrique="T12",
+    )
+    # 161's own events, and a 131 agent's consultation of a 161 dossier (seen: his caisse is 131).
+    ailleurs = evenement(identifiant=c.identifiant, habilitation_id=c.pk, caisse="161")
+    ailleurs_dossier = evenement(
+        type=TypeEvenement.CONSULTATION,
+        identifiant=c.identifiant,
+        habilitation_id=c.pk,
+        caisse="161",
+        caisse_dossier="161",
+        numero_allocataire="2222222",
+    )
+    notre_agent_ailleurs = evenement(
+        type=TypeEvenement.CONSULTATION,
+        identifiant=b.identifiant,
+        habilitation_id=b.pk,
+        caisse="131",
+        caisse_dossier="161",
+        numero_allocataire="3333333",
+    )
+    vus = ids(chercher(client))
+    assert propre.pk in vus and chez_nous.pk in vus and notre_agent_ailleurs.pk in vus
+    assert ailleurs.pk not in vus and ailleurs_dossier.pk not in vus
+    assert "CHARLIE" in texte(chercher(client))  # the 161 agent who consulted our dossier is named
+    assert len(vus) == len(set(vus))
+
+
+def test_chaque_filtre(client, officier, monde):
+    a, b, c = monde
+    t = MAINTENANT - timedelta(days=3)
+    e = {
+        "ok_a": evenement(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", adresse_ip="10.0.0.1"),
+        "echec": evenement(identifiant="inconnu", resultat=Resultat.ECHEC, caisse="131", adresse_ip="10.0.0.2"),
+        "verrou": evenement(
+            type=TypeEvenement.VERROUILLAGE, identifiant=b.identifiant, habilitation_id=b.pk, caisse="131"
+        ),
+        "consult_b": evenement(
+            type=TypeEvenement.CONSULTATION,
+            identifiant=b.identifiant,
+            habilitation_id=b.pk,
+            caisse="131",
+            caisse_dossier="131",
+            numero_allocataire="4444444",
+            horodatage=t,
+        ),
+        "refus_b": evenement(
+            type=TypeEvenement.REFUS,
+            resultat=Resultat.REFUS,
+            identifiant=b.identifiant,
+            habilitation_id=b.pk,
+            caisse="131",
+            numero_allocataire="4444444",
+            horodatage=t - timedelta(days=5),
+        ),
+        "mdp": evenement(
+            type=TypeEvenement.MOT_DE_PASSE, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131"
+        ),
+        "gestion": evenement(type=TypeEvenement.GESTION, acteur="gestion.x", identifiant=a.identifiant, caisse="131"),
+        "deco": evenement(
+            type=TypeEvenement.DECONNEXION, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131"
+        ),
+        "expi": evenement(type=TypeEvenement.EXPIRATION, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131"),
+        "autre_caf": evenement(identifiant=c.identifiant, habilitation_id=c.pk, caisse="161", adresse_ip="10.0.0.1"),
+    }
+
+    def vus(**filtres):
+        return {k for k, v in e.items() if v.pk in ids(chercher(client, **filtres))}
+
+    assert vus(genre="connexion_reussie") == {"ok_a"}
+    assert vus(genre="connexion_echouee") == {"echec"}
+    assert vus(genre="verrouillage") == {"verrou"}
+    assert vus(genre="consultation") == {"consult_b"}
+    assert vus(genre="refus") == {"refus_b"}
+    assert vus(genre="mot_de_passe") == {"mdp"}
+    assert vus(genre="gestion") == {"gestion"}
+    assert vus(genre="deconnexion") == {"deco"}
+    assert vus(genre="expiration") == {"expi"}
+    assert vus(resultat="echec") == {"echec"}
+    assert vus(genre="connexion_reussie", resultat="echec") == set()
+    assert vus(identifiant="inconnu") == {"echec"}
+    assert vus(identifiant=a.identifiant) == {"ok_a", "mdp", "gestion", "deco", "expi"}
+    assert vus(partenaire=b.convention.partenaire_id) == {"verrou", "consult_b", "refus_b"}
+    assert vus(convention=a.convention_id) == {"ok_a", "mdp", "deco", "expi"}
+    assert vus(profil="T2") == {"verrou", "consult_b", "refus_b"}
+    assert vus(numero_allocataire="4444444") == {"consult_b", "refus_b"}
+    assert vus(adresse_ip="10.0.0.1") == {"ok_a"}
+    jour = timezone.localtime(t).date()
+    assert vus(debut=jour.isoformat(), fin=jour.isoformat()) == {"consult_b"}
+    assert vus(fin=(jour - timedelta(days=1)).isoformat()) == {"refus_b"}
+    # Another Caf's partner is not even a choice.
+    reponse = chercher(client, partenaire=c.convention.partenaire_id)
+    assert "Sélectionnez un choix valide" in texte(reponse) and ids(reponse) == []
+
+
+def test_filtres_invalides(client, officier):
+    reponse = chercher(client, debut="2026-02-10", fin="2026-02-01", adresse_ip="pas une adresse")
+    page = texte(reponse)
+    assert "La fin de la période doit suivre son début." in page
+    assert ids(reponse) == []
+
+
+def test_pagination_par_cle_sans_doublon_ni_trou(client, officier, monde):
+    a, _, c = monde
+    # 120 events, many sharing their horodatage (ties broken by id), from both sides.
+    attendus = []
+    for i in range(120):
+        moment = MAINTENANT - timedelta(days=2, minutes=i // 7)
+        if i % 5 == 0:
+            e = evenement(
+                type=TypeEvenement.CONSULTATION,
+                caisse="161",
+                caisse_dossier="131",
+                horodatage=moment,
+                identifiant=c.identifiant,
+                habilitation_id=c.pk,
+            )
+        else:
+            e = evenement(caisse="131", horodatage=moment, identifiant=a.identifiant, habilitation_id=a.pk)
+        attendus.append(e)
+    evenement(caisse="161", horodatage=MAINTENANT - timedelta(days=2))  # never seen
+    attendus.sort(key=lambda e: (e.horodatage, e.pk), reverse=True)
+
+    # Up to yesterday: the officer's own login and reads of today stay out of the count.
+    hier = timezone.localdate() - timedelta(days=1)
+    vus, url, pages = [], f"/gestion/controle/journal/?genre=&fin={hier.isoformat()}", 0
+    while url:
+        with CaptureQueriesContext(connection) as requetes:
+            reponse = client.get(url)
+        for requete in requetes.captured_queries:
+            sql = requete["sql"].upper()
+            assert "OFFSET" not in sql and "COUNT(" not in sql, sql
+        page = ids(reponse)
+        assert len(page) <= 50
+        vus += page
+        pages += 1
+        suivant = re.search(r'href="(\?[^"]*apres=[^"]*)" rel="next"', reponse.content.decode())
+        url = "/gestion/controle/journal/" + suivant.group(1).replace("&amp;", "&") if suivant else None
+    assert pages == 3
+    assert vus == [e.pk for e in attendus]
+
+
+def test_la_fonction_de_recherche_limite_les_requetes(db, monde):
+    a, _, _ = monde
+    for i in range(10):
+        evenement(caisse="131", horodatage=MAINTENANT - timedelta(seconds=i))
+    with CaptureQueriesContext(connection) as requetes:
+        page = rechercher("131", Criteres(), limite=4)
+    assert len(requetes.captured_queries) == 2  # one per index side
+    assert len(page.evenements) == 4 and page.suivant == (page.evenements[-1].horodatage, page.evenements[-1].pk)
+    for requete in requetes.captured_queries:
+        assert "LIMIT 5" in requete["sql"] and "ORDER BY" in requete["sql"]
+    suite = rechercher("131", Criteres(), apres=page.suivant, limite=4)
+    assert not {e.pk for e in suite.evenements} & {e.pk for e in page.evenements}
+    with CaptureQueriesContext(connection) as requetes:
+        rechercher("131", Criteres(genre="connexion_reussie", convention_id=a.convention_id))
+    assert len(requetes.captured_queries) == 2  # habilitations, then one side only
+
+
+def test_chronologie_d_une_habilitation(client, officier, monde):
+    a, b, _ = monde
+    e1 = evenement(
+        identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", horodatage=MAINTENANT - timedelta(days=2)
+    )
+    e2 = evenement(
+        type=TypeEvenement.CONSULTATION,
+        identifiant=a.identifiant,
+        habilitation_id=a.pk,
+        caisse="131",
+        caisse_dossier="131",
+        numero_allocataire="5555555",
+        rubrique="Prestations",
+        periode="10/2026",
+    )
+    autre = evenement(identifiant=b.identifiant, habilitation_id=b.pk, caisse="131")
+    reponse = client.get(f"/gestion/controle/journal/habilitations/{a.pk}/")
+    assert reponse.status_code == 200
+    assert ids(reponse) == [e2.pk, e1.pk]
+    assert autre.pk not in ids(reponse)
+    page = texte(reponse)
+    assert "ALPHA" in page and a.convention.partenaire.raison_sociale in page and "Prestations" in page
+    assert 'media="print"' in page and "rapport édité le" in page
+    jour = timezone.localtime(e1.horodatage).date().isoformat()
+    assert ids(client.get(f"/gestion/controle/journal/habilitations/{a.pk}/", {"debut": jour, "fin": jour})) == [e1.pk]
+
+
+def test_qui_a_consulte_ce_dossier(client, officier, monde):
+    a, _, c = monde
+    nous = evenement(
+        type=TypeEvenement.CONSULTATION,
+        identifiant=a.identifiant,
+        habilitation_id=a.pk,
+        caisse="131",
+        caisse_dossier="131",
+        numero_allocataire="6666666",
+        rubrique="Ressources",
+        periode="2025",
+    )
+    eux = evenement(
+        type=TypeEvenement.CONSULTATION,
+        identifiant=c.identifiant,
+        habilitation_id=c.pk,
+        caisse="161",
+        caisse_dossier="131",
+        numero_allocataire="6666666",
+        rubrique="Paiements",
+    )
+    # The same numéro at Caf 161 is another allocataire: not ours to see.
+    homonyme = evenement(
+        type=TypeEvenement.CONSULTATION,
+        identifiant=a.identifiant,
+        habilitation_id=a.pk,
+        caisse="131",
+        caisse_dossier="161",
+        numero_allocataire="6666666",
+    )
+    connexion = evenement(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", numero_allocataire="6666666")
+    reponse = client.get("/gestion/controle/journal/dossier/", {"numero": "6666666"})
+    assert reponse.status_code == 200
+    assert set(ids(reponse)) == {nous.pk, eux.pk}
+    assert homonyme.pk not in ids(reponse) and connexion.pk not in ids(reponse)
+    page = texte(reponse)
+    assert "Ressources" in page and "Paiements" in page and "CHARLIE" in page and "ALPHA" in page
+    assert ids(client.get("/gestion/controle/journal/dossier/")) == []
