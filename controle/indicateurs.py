@@ -1,0 +1,337 @@
+"""Irregularity indicators for one Caisse's Responsables Sécurité (manual Cafpro V5, "Contrôle
+des accès": the journal "peut permettre de recenser d'éventuelles irrégularités").
+
+Every function reads the journal of one Caisse — the events of the habilitations under its
+conventions (`caisse`) and the consultations of its dossiers (`caisse_dossier`) — over a
+period, by default the last 30 days, and aggregates in the database: what comes back to
+Python is one row per habilitation (or per habilitation and day / hour), never one per event.
+
+Conventions, written out on the page too (templates/controle/indicateurs.html):
+
+- local time is Europe/Paris;
+- night is 21:00 to 06:59 local time; the week-end is Saturday and Sunday;
+- a consultation is a successful `consultation` event;
+- a day's dossiers are the distinct (Caf of the dossier, numéro d'allocataire) pairs;
+- a dossier's département is the first two digits of its code postal (three for 97x);
+- "several addresses at once" means two or more client addresses within one local hour.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Concat, ExtractHour, ExtractIsoWeekDay, Substr, TruncDate, TruncHour
+from django.utils import timezone
+
+from conventions.models import Caisse
+from dossiers.models import Dossier
+from habilitations.models import Habilitation
+from journal.models import Evenement, Resultat, TypeEvenement
+
+PARIS = ZoneInfo("Europe/Paris")
+PERIODE_PAR_DEFAUT = 30  # days
+NUIT_DEBUT = 21  # 21:00 local time …
+NUIT_FIN = 7  # … to 06:59
+WEEK_END = (6, 7)  # ISO weekdays: Saturday, Sunday
+# A day is unusual when its distinct dossiers reach this many and at least FACTEUR times both
+# the habilitation's own daily habit and the mean day of its partner's agents.
+SEUIL_DOSSIERS_JOUR = 10
+FACTEUR_INHABITUEL = 2
+# The zero-check lists at most this many events (it counts them all).
+LIMITE_LISTE = 200
+
+# Columns the officer may sort the table by (?tri=<column> or ?tri=-<column>).
+COLONNES_TRI = (
+    "identifiant",
+    "convention",
+    "echecs",
+    "verrouillages",
+    "nuit",
+    "week_end",
+    "dossiers_max",
+    "ecart_habitude",
+    "ecart_partenaire",
+    "hors_territoire",
+    "heures_multi_adresses",
+    "apres_fin",
+)
+
+
+@dataclass
+class Periode:
+    debut: datetime
+    fin: datetime
+
+    @classmethod
+    def jours(cls, du: date | None = None, au: date | None = None) -> "Periode":
+        """From local midnight of `du` to local midnight after `au` (default: the last 30 days)."""
+        au = au or timezone.localdate()
+        du = du or au - timedelta(days=PERIODE_PAR_DEFAUT - 1)
+        return cls(
+            datetime.combine(du, time.min, tzinfo=PARIS),
+            datetime.combine(au + timedelta(days=1), time.min, tzinfo=PARIS),
+        )
+
+
+def numero_de(caisse) -> str:
+    return caisse.numero if isinstance(caisse, Caisse) else str(caisse)
+
+
+def evenements_de_la_caisse(caisse, periode: Periode | None = None):
+    """The journal a Caisse's Responsables Sécurité may read, over `periode`."""
+    numero = numero_de(caisse)
+    periode = periode or Periode.jours()
+    return Evenement.objects.filter(
+        Q(caisse=numero) | Q(caisse_dossier=numero),
+        horodatage__gte=periode.debut,
+        horodatage__lt=periode.fin,
+    )
+
+
+def _consultations(caisse, periode):
+    return evenements_de_la_caisse(caisse, periode).filter(
+        type=TypeEvenement.CONSULTATION, resultat=Resultat.SUCCES, habilitation_id__isnull=False
+    )
+
+
+def _departement(champ: str):
+    """The département of a code postal: 2 digits, 3 for the overseas ones (97x)."""
+    return Case(
+        When(**{f"{champ}__startswith": "97"}, then=Substr(champ, 1, 3)),
+        default=Substr(champ, 1, 2),
+        output_field=CharField(),
+    )
+
+
+# --- One function per indicator: {habilitation_id: {column: value}} -------------------------
+
+
+def echecs_et_verrouillages(caisse, periode: Periode | None = None) -> dict[int, dict]:
+    """Failed logins and lockouts per habilitation."""
+    lignes = (
+        evenements_de_la_caisse(caisse, periode)
+        .filter(habilitation_id__isnull=False)
+        .filter(Q(type=TypeEvenement.CONNEXION, resultat=Resultat.ECHEC) | Q(type=TypeEvenement.VERROUILLAGE))
+        .values("habilitation_id")
+        .annotate(
+            echecs=Count("id", filter=Q(type=TypeEvenement.CONNEXION)),
+            verrouillages=Count("id", filter=Q(type=TypeEvenement.VERROUILLAGE)),
+        )
+    )
+    return {ligne.pop("habilitation_id"): ligne for ligne in lignes}
+
+
+def hors_heures(caisse, periode: Periode | None = None) -> dict[int, dict]:
+    """Consultations at night (21:00–06:59) and on week-ends, local time, per habilitation."""
+    lignes = (
+        _consultations(caisse, periode)
+        .annotate(
+            heure=ExtractHour("horodatage", tzinfo=PARIS),
+            jour_semaine=ExtractIsoWeekDay("horodatage", tzinfo=PARIS),
+        )
+        .values("habilitation_id")
+        .annotate(
+            nuit=Count("id", filter=Q(heure__gte=NUIT_DEBUT) | Q(heure__lt=NUIT_FIN)),
+            week_end=Count("id", filter=Q(jour_semaine__in=WEEK_END)),
+        )
+        .filter(Q(nuit__gt=0) | Q(week_end__gt=0))
+    )
+    return {ligne.pop("habilitation_id"): ligne for ligne in lignes}
+
+
+def dossiers_par_jour(caisse, periode: Periode | None = None) -> dict[int, dict]:
+    """Each habilitation's busiest day (distinct dossiers), against its own habit (mean of its
+    other active days) and against the mean day of its partner's agents."""
+    jours = (
+        _consultations(caisse, periode)
+        .annotate(jour=TruncDate("horodatage", tzinfo=PARIS))
+        .values("habilitation_id", "jour")
+        .annotate(n=Count(Concat("caisse_dossier", Value(":"), "numero_allocataire"), distinct=True))
+        .order_by()
+    )
+    par_habilitation: dict[int, list[tuple[date, int]]] = {}
+    for ligne in jours:  # one row per habilitation and active day: bounded by the period
+        par_habilitation.setdefault(ligne["habilitation_id"], []).append((ligne["jour"], ligne["n"]))
+    partenaire_de = dict(
+        Habilitation.objects.filter(pk__in=par_habilitation).values_list("pk", "convention__partenaire_id")
+    )
+    cumul_partenaire: dict[int, list[int]] = {}
+    for pk, serie in par_habilitation.items():
+        cumul = cumul_partenaire.setdefault(partenaire_de.get(pk), [0, 0])
+        cumul[0] += sum(n for _, n in serie)
+        cumul[1] += len(serie)
+    resultat = {}
+    for pk, serie in par_habilitation.items():
+        jour_max, maximum = max(serie, key=lambda jn: (jn[1], jn[0]))
+        autres = [n for j, n in serie if j != jour_max]
+        habitude = sum(autres) / len(autres) if autres else 0.0
+        # The partner's mean day, this habilitation's busiest day left out.
+        total, nombre = cumul_partenaire[partenaire_de.get(pk)]
+        nombre -= 1
+        moyenne_partenaire = (total - maximum) / nombre if nombre else 0.0
+        ecart_habitude = round(maximum / habitude, 1) if habitude else None
+        ecart_partenaire = round(maximum / moyenne_partenaire, 1) if moyenne_partenaire else None
+        resultat[pk] = {
+            "dossiers_max": maximum,
+            "jour_max": jour_max,
+            "habitude": round(habitude, 1),
+            "moyenne_partenaire": round(moyenne_partenaire, 1),
+            "ecart_habitude": ecart_habitude,
+            "ecart_partenaire": ecart_partenaire,
+            "inhabituel": maximum >= SEUIL_DOSSIERS_JOUR
+            and (ecart_habitude is None or ecart_habitude >= FACTEUR_INHABITUEL)
+            and (ecart_partenaire is None or ecart_partenaire >= FACTEUR_INHABITUEL),
+        }
+    return resultat
+
+
+def hors_territoire(caisse, periode: Periode | None = None) -> dict[int, dict]:
+    """Distinct dossiers consulted whose code postal lies outside the partner's département.
+
+    The dossier's code postal comes from dossiers.Dossier, by (Caf of the dossier, numéro):
+    one correlated lookup per consultation, in the database, on the table's unique key."""
+    code_postal_dossier = Dossier.objects.filter(
+        caisse__numero=OuterRef("caisse_dossier"), numero_allocataire=OuterRef("numero_allocataire")
+    ).values("code_postal")[:1]
+    code_postal_partenaire = Habilitation.objects.filter(pk=OuterRef("habilitation_id")).values(
+        "convention__partenaire__code_postal"
+    )[:1]
+    lignes = (
+        _consultations(caisse, periode)
+        .exclude(numero_allocataire="")
+        .annotate(
+            cp_dossier=Subquery(code_postal_dossier, output_field=CharField()),
+            cp_partenaire=Subquery(code_postal_partenaire, output_field=CharField()),
+        )
+        .annotate(dep_dossier=_departement("cp_dossier"), dep_partenaire=_departement("cp_partenaire"))
+        .filter(cp_dossier__isnull=False, cp_partenaire__isnull=False)
+        .exclude(dep_dossier=F("dep_partenaire"))
+        .values("habilitation_id")
+        .annotate(
+            hors_territoire=Count(Concat("caisse_dossier", Value(":"), "numero_allocataire"), distinct=True),
+            departements=Count("dep_dossier", distinct=True),
+        )
+        .order_by()
+    )
+    return {ligne.pop("habilitation_id"): ligne for ligne in lignes}
+
+
+def adresses_multiples(caisse, periode: Periode | None = None) -> dict[int, dict]:
+    """Hours in which one habilitation's events came from two or more client addresses."""
+    heures = (
+        evenements_de_la_caisse(caisse, periode)
+        .filter(habilitation_id__isnull=False, adresse_ip__isnull=False)
+        .annotate(heure=TruncHour("horodatage", tzinfo=PARIS))
+        .values("habilitation_id", "heure")
+        .annotate(adresses=Count("adresse_ip", distinct=True))
+        .filter(adresses__gte=2)
+        .order_by()
+    )
+    resultat: dict[int, dict] = {}
+    for ligne in heures:  # only the hours with several addresses
+        cible = resultat.setdefault(ligne["habilitation_id"], {"heures_multi_adresses": 0, "adresses_max": 0})
+        cible["heures_multi_adresses"] += 1
+        cible["adresses_max"] = max(cible["adresses_max"], ligne["adresses"])
+    return resultat
+
+
+@dataclass
+class Verification:
+    """Consultations after the convention's end or the habilitation's deletion: must be zero."""
+
+    nombre: int
+    evenements: list = field(default_factory=list)
+    par_habilitation: dict = field(default_factory=dict)
+
+
+def consultations_hors_droits(caisse, periode: Periode | None = None) -> Verification:
+    """Consultations on or after the convention's date_fin (the convention is terminée from that
+    day) or the habilitation's date_suppression (deleted from that day), local date."""
+    habilitation = Habilitation.objects.filter(pk=OuterRef("habilitation_id"))
+    requete = (
+        _consultations(caisse, periode)
+        .annotate(
+            jour=TruncDate("horodatage", tzinfo=PARIS),
+            fin_convention=Subquery(habilitation.values("convention__date_fin")[:1]),
+            suppression=Subquery(habilitation.values("date_suppression")[:1]),
+        )
+        .filter(
+            Q(fin_convention__isnull=False, jour__gte=F("fin_convention"))
+            | Q(suppression__isnull=False, jour__gte=F("suppression"))
+        )
+    )
+    nombre = requete.count()
+    if not nombre:
+        return Verification(0)
+    par_habilitation = {
+        ligne["habilitation_id"]: ligne["n"]
+        for ligne in requete.values("habilitation_id").annotate(n=Count("id")).order_by()
+    }
+    evenements = list(requete.order_by("-horodatage", "-id")[:LIMITE_LISTE])
+    return Verification(nombre, evenements, par_habilitation)
+
+
+# --- The table ---------------------------------------------------------------------------
+
+
+def tableau(caisse, periode: Periode | None = None, tri: str = "") -> tuple[list[dict], Verification]:
+    """One row per habilitation with at least one irregularity, sorted by `tri`
+    (a COLONNES_TRI name, "-" for descending; default: most failed logins first)."""
+    periode = periode or Periode.jours()
+    sources = {
+        "echecs": echecs_et_verrouillages(caisse, periode),
+        "hors_heures": hors_heures(caisse, periode),
+        "dossiers": {pk: v for pk, v in dossiers_par_jour(caisse, periode).items() if v["inhabituel"]},
+        "territoire": hors_territoire(caisse, periode),
+        "adresses": adresses_multiples(caisse, periode),
+    }
+    verification = consultations_hors_droits(caisse, periode)
+    ids = set(verification.par_habilitation)
+    for valeurs in sources.values():
+        ids.update(valeurs)
+    habilitations = Habilitation.objects.filter(pk__in=ids).select_related("user", "convention__partenaire")
+    lignes = []
+    for habilitation in habilitations:
+        ligne = {
+            "habilitation": habilitation,
+            "identifiant": habilitation.identifiant,
+            "convention": habilitation.convention.numero,
+            "echecs": 0,
+            "verrouillages": 0,
+            "nuit": 0,
+            "week_end": 0,
+            "dossiers_max": 0,
+            "jour_max": None,
+            "habitude": None,
+            "moyenne_partenaire": None,
+            "ecart_habitude": None,
+            "ecart_partenaire": None,
+            "hors_territoire": 0,
+            "departements": 0,
+            "heures_multi_adresses": 0,
+            "adresses_max": 0,
+            "apres_fin": verification.par_habilitation.get(habilitation.pk, 0),
+        }
+        for valeurs in sources.values():
+            ligne.update(valeurs.get(habilitation.pk, {}))
+        lignes.append(ligne)
+    return trier(lignes, tri), verification
+
+
+def trier(lignes: list[dict], tri: str) -> list[dict]:
+    colonne = tri.lstrip("-")
+    if colonne not in COLONNES_TRI:
+        colonne, tri = "echecs", "-echecs"
+    decroissant = tri.startswith("-")
+
+    def cle(ligne):
+        valeur = ligne[colonne]
+        # Missing values (None) sort last in both directions.
+        if valeur is None:
+            return (1, 0)
+        return (0, -valeur if decroissant and not isinstance(valeur, str) else valeur)
+
+    if colonne in ("identifiant", "convention"):
+        return sorted(lignes, key=lambda ligne: ligne[colonne], reverse=decroissant)
+    return sorted(lignes, key=cle)
