@@ -6,6 +6,7 @@ one `controle` event per page, search, timeline, dossier history or export.
 """
 
 from dataclasses import replace
+from datetime import timedelta
 
 from django.shortcuts import render
 from django.utils import timezone
@@ -46,7 +47,9 @@ def _surveillances(caisse, evenements):
         return {}
     if not evenements:
         return {}
-    return habilitations_surveillees(caisse, evenements[-1].horodatage, evenements[0].horodatage) or {}
+    # [debut, fin): the newest event's own instant is inside.
+    fin = evenements[0].horodatage + timedelta(microseconds=1)
+    return habilitations_surveillees(caisse, evenements[-1].horodatage, fin) or {}
 
 
 def lignes(caisse, evenements):

@@ -286,3 +286,27 @@ def test_qui_a_consulte_ce_dossier(client, officier, monde):
     page = texte(reponse)
     assert "Ressources" in page and "Paiements" in page and "CHARLIE" in page and "ALPHA" in page
     assert ids(client.get("/gestion/controle/journal/dossier/")) == []
+
+
+def test_les_habilitations_sous_surveillance_sont_signalees(client, officier, monde):
+    from controle.models import MiseSousSurveillance
+
+    a, b, _ = monde
+    MiseSousSurveillance.objects.create(
+        caisse=caisse("131"),
+        habilitation=a,
+        motif="Consultations nocturnes",
+        debut=MAINTENANT - timedelta(days=1),
+        fin=MAINTENANT + timedelta(days=30),
+        decidee_par=officier,
+    )
+    avant = evenement(
+        identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", horodatage=MAINTENANT - timedelta(days=2)
+    )
+    pendant = evenement(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131")
+    autre = evenement(identifiant=b.identifiant, habilitation_id=b.pk, caisse="131")
+    contenu = chercher(client).content.decode()
+    lignes = dict(re.findall(r'data-id="(\d+)">(.*?)</tr>', contenu, re.S))
+    assert "sous surveillance" in lignes[str(pendant.pk)]
+    assert "sous surveillance" not in lignes[str(avant.pk)]
+    assert "sous surveillance" not in lignes[str(autre.pk)]
