@@ -174,8 +174,9 @@ def surveillance_detail(request, pk):
     surveillance = get_object_or_404(
         MiseSousSurveillance.objects.select_related("habilitation__user", "convention", "decidee_par", "levee_par"),
         pk=pk,
-        caisse=caisse,
     )
+    if surveillance.caisse_id != caisse.pk:
+        return refuser(request, f"surveillance d'une autre Caf : {request.path}")
     _journaliser_lecture(request, "surveillance")
     evenements, suivant = _page_evenements(request, evenements_surveilles(caisse, surveillance))
     return render(
@@ -223,7 +224,9 @@ def surveillance_lever(request, pk):
     caisse, refus = _caisse_ou_refus(request)
     if refus:
         return refus
-    surveillance = get_object_or_404(MiseSousSurveillance, pk=pk, caisse=caisse)
+    surveillance = get_object_or_404(MiseSousSurveillance, pk=pk)
+    if surveillance.caisse_id != caisse.pk:
+        return refuser(request, f"surveillance d'une autre Caf : {request.path}")
     _journaliser_lecture(request, "surveillance")
     form = LeveeForm(request.POST)
     if form.is_valid():
