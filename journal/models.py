@@ -65,6 +65,12 @@ class Evenement(models.Model):
             models.Index(fields=["caisse", "horodatage", "id"], name="journal_evt_caisse_horo_idx"),
             models.Index(fields=["caisse", "type", "horodatage", "id"], name="journal_evt_caisse_type_idx"),
             models.Index(fields=["caisse_dossier", "horodatage", "id"], name="journal_evt_caisdos_horo_idx"),
+            # controle.recherche: consultations of a Caf's dossiers by agents of other Cafs.
+            models.Index(
+                fields=["caisse_dossier", "horodatage", "id"],
+                condition=~models.Q(caisse_dossier=models.F("caisse")),
+                name="journal_evt_autre_caisse_idx",
+            ),
             models.Index(fields=["habilitation_id", "horodatage", "id"], name="journal_evt_habil_horo_idx"),
             models.Index(fields=["numero_allocataire", "horodatage", "id"], name="journal_evt_numero_horo_idx"),
             # journal_verify walks each chain in order.
