@@ -141,6 +141,7 @@ def charger(nombre: int, par_caisse: dict[str, list[int]]) -> None:
 
     aujourd_hui = date.today()
     with connection.cursor() as curseur:
+        curseur.execute("SET statement_timeout = 0")  # loading, not serving
         mois = (aujourd_hui - timedelta(days=370)).replace(day=1)
         while mois <= aujourd_hui.replace(day=1):
             partitions.creer(curseur, mois)

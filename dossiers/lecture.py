@@ -96,6 +96,14 @@ class Restitution:
     blocs: list = field(default_factory=list)
 
 
+def _tableau_des_champs(acces: Acces, titre: str, lignes: list[dict], vide: str) -> Tableau:
+    """A table of the rubrique's granted fields, in the catalogue's order; each row a dict
+    holding at least those fields (the others, never granted, are not shown)."""
+    colonnes = [c for c in acces.rubrique.champs if acces.voit(c.code)]
+    rangees = [[ligne[c.code] for c in colonnes] for ligne in lignes]
+    return Tableau(titre, [c.libelle for c in colonnes], rangees, vide=vide)
+
+
 def _oui_non(valeur: bool) -> str:
     return "oui" if valeur else "non"
 
@@ -267,7 +275,6 @@ def _paiements(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> R
     for ligne in lignes:
         cle = (ligne["date_paiement"], ligne["periode"], ligne["type"], ligne["etat"], ligne["destinataire"])
         groupes[cle].append(ligne)
-    colonnes = [c for c in acces.rubrique.champs if acces.voit(c.code)]
     rangees = []
     for (date_paiement, periode_payee, type_, etat, destinataire), prestations in groupes.items():
         valeurs = {
@@ -285,12 +292,12 @@ def _paiements(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> R
             "recuperation": euros(sum(p.get("montant_recupere", 0) for p in prestations)),
             "destinataire": destinataire or "Allocataire",
         }
-        rangees.append([valeurs[c.code] for c in colonnes])
+        rangees.append(valeurs)
     return Restitution(
         [
-            Tableau(
+            _tableau_des_champs(
+                acces,
                 f"Paiements traités ou émis en {periode.libelle.lower()}",
-                [c.libelle for c in colonnes],
                 rangees,
                 vide="Aucun paiement ce mois-ci.",
             )
@@ -590,7 +597,6 @@ def _enfants(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Res
 
 def _droits(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Restitution:
     mois = lire_mois(periode.code)
-    colonnes = [c for c in acces.rubrique.champs if acces.voit(c.code)]
     droits = (
         Droit.objects.filter(dossier_id=dossier_id, mois=mois, **_filtre_prestations(acces))
         .order_by("prestation")
@@ -604,12 +610,12 @@ def _droits(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Rest
             "suspension": "prestation suspendue" if d["suspendu"] else "",
             "inferieur_seuil": "inférieur à la limite de paiement" if d["inferieur_seuil"] else "",
         }
-        rangees.append([valeurs[c.code] for c in colonnes])
+        rangees.append(valeurs)
     return Restitution(
         [
-            Tableau(
+            _tableau_des_champs(
+                acces,
                 f"Droits du mois d'effet {periode.libelle.lower()}",
-                [c.libelle for c in colonnes],
                 rangees,
                 vide="Aucun droit pour ce mois.",
             )
@@ -775,7 +781,6 @@ def _ressources(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> 
 
 
 def _creances(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Restitution:
-    colonnes = [c for c in acces.rubrique.champs if acces.voit(c.code)]
     rangees = []
     for c in Creance.objects.filter(dossier_id=dossier_id).order_by("-periode_debut").values():
         valeurs = {
@@ -787,8 +792,8 @@ def _creances(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Re
             "etat": c["etat"] + (f" — {c['motif']}" if c["motif"] else ""),
             "periode": f"du {date_fr(c['periode_debut'])} au {date_fr(c['periode_fin'])}",
         }
-        rangees.append([valeurs[col.code] for col in colonnes])
-    return Restitution([Tableau("Créances", [c.libelle for c in colonnes], rangees, vide="Aucune créance.")])
+        rangees.append(valeurs)
+    return Restitution([_tableau_des_champs(acces, "Créances", rangees, vide="Aucune créance.")])
 
 
 def _quotient(nature: str):
@@ -994,7 +999,6 @@ def _attestation(dossier_id: int, acces: Acces, periode: Periode, jour: date) ->
 
 def _courrier(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Restitution:
     depuis = il_y_a_mois(jour, acces.profondeur_mois)
-    colonnes = [c for c in acces.rubrique.champs if acces.voit(c.code)]
     rangees = []
     for c in (
         Courrier.objects.filter(dossier_id=dossier_id, date__gte=depuis)
@@ -1008,12 +1012,12 @@ def _courrier(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Re
             "etat": c["etat"],
             "date_traitement": date_fr(c["date_traitement"]),
         }
-        rangees.append([valeurs[col.code] for col in colonnes])
+        rangees.append(valeurs)
     return Restitution(
         [
-            Tableau(
+            _tableau_des_champs(
+                acces,
                 f"Courriers des {acces.profondeur_mois} derniers mois",
-                [c.libelle for c in colonnes],
                 rangees,
                 vide="Aucun courrier dans les deux derniers mois.",
             )
@@ -1023,7 +1027,6 @@ def _courrier(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Re
 
 def _declarations(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Restitution:
     debut, _ = fenetre_mois(jour, acces.profondeur_mois)
-    colonnes = [c for c in acces.rubrique.champs if acces.voit(c.code)]
     rangees = []
     for d in (
         DeclarationRessources.objects.filter(dossier_id=dossier_id, trimestre_debut__gte=debut)
@@ -1037,12 +1040,12 @@ def _declarations(dossier_id: int, acces: Acces, periode: Periode, jour: date) -
             "date_reception": date_fr(d["date_reception"]) or "non reçue",
             "etat": d["etat"],
         }
-        rangees.append([valeurs[col.code] for col in colonnes])
+        rangees.append(valeurs)
     return Restitution(
         [
-            Tableau(
+            _tableau_des_champs(
+                acces,
                 f"Déclarations trimestrielles de ressources ({acces.profondeur_mois} derniers mois)",
-                [c.libelle for c in colonnes],
                 rangees,
                 vide="Aucune déclaration dans cette période.",
             )

@@ -54,6 +54,18 @@ def _champs(*paires: tuple[str, str]) -> tuple[Champ, ...]:
     return tuple(Champ(code, libelle) for code, libelle in paires)
 
 
+# Rmi - Api and Rsa: 02-… annexe 3, "Rubrique RMI" (the same fields for each minimum).
+_CHAMPS_MINIMUM_SOCIAL = _champs(
+    ("situation_dossier", "Situation du dossier"),
+    ("prestation", "Prestation"),
+    ("demandeur", "Demandeur"),
+    ("nb_personnes", "Nombre de personnes à charge"),
+    ("date_demande", "Date de la demande"),
+    ("debut_droit", "Début du droit"),
+    ("fin_droit", "Date de fin de droit"),
+    ("motif_fin", "Motif"),
+)
+
 # The catalogue, in the order of the matrix. Field labels follow 01-… (T13, the fullest list),
 # 02-… annexe 3 (T12) and 04-… (T2).
 _RUBRIQUES = (
@@ -156,31 +168,13 @@ _RUBRIQUES = (
         "rmi-api",
         "Rmi - Api",
         "Rmi - Api",
-        _champs(
-            ("situation_dossier", "Situation du dossier"),
-            ("prestation", "Prestation"),
-            ("demandeur", "Demandeur"),
-            ("nb_personnes", "Nombre de personnes à charge"),
-            ("date_demande", "Date de la demande"),
-            ("debut_droit", "Début du droit"),
-            ("fin_droit", "Date de fin de droit"),
-            ("motif_fin", "Motif"),
-        ),
+        _CHAMPS_MINIMUM_SOCIAL,
     ),
     Rubrique(
         "rsa",
         "Rsa",
         "Rsa",
-        _champs(
-            ("situation_dossier", "Situation du dossier"),
-            ("prestation", "Prestation"),
-            ("demandeur", "Demandeur"),
-            ("nb_personnes", "Nombre de personnes à charge"),
-            ("date_demande", "Date de la demande"),
-            ("debut_droit", "Début du droit"),
-            ("fin_droit", "Date de fin de droit"),
-            ("motif_fin", "Motif"),
-        ),
+        _CHAMPS_MINIMUM_SOCIAL,
     ),
     Rubrique(
         "ressources",
