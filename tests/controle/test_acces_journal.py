@@ -103,5 +103,9 @@ def test_l_accueil_de_l_administration_mene_au_journal(client, officier_131, adm
     from django.test import Client
 
     officier = connecter_au_admin(Client(), officier_131)
-    assert "Journal des accès" in texte(officier.get("/gestion/"))
+    accueil = texte(officier.get("/gestion/"))
+    for lien in ("/gestion/controle/journal/", "/gestion/controle/indicateurs/", "/gestion/controle/surveillances/"):
+        assert f'href="{lien}"' in accueil
+    assert "Journal des accès" in accueil
     assert "Journal des accès" not in texte(admin_131.get("/gestion/"))
+    assert "/gestion/controle/" not in texte(admin_131.get("/gestion/"))
