@@ -5,6 +5,7 @@ import json
 
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import models
 
 from conventions.models import Convention, Partenaire
 from dossiers.demo import CAISSES_DEMO, DOSSIERS_DOCUMENTES
@@ -143,3 +144,20 @@ def test_relancer_la_demo_remet_les_acces_listes_en_etat(client, db):
     client.post("/deconnexion/")
     reponse = client.post("/", {"identifiant": provisoire["identifiant"], "mot_de_passe": provisoire["password"]})
     assert reponse["Location"] == "/mot-de-passe/"
+
+
+def test_la_demo_ecrit_un_mois_de_journal_une_seule_fois(db):
+    from journal.chaine import chaines, verifier_chaine
+    from journal.models import Evenement, TypeEvenement
+
+    demo_json()
+    ecrits = Evenement.objects.filter(details__demo=True)
+    nombre = ecrits.count()
+    assert nombre > 500
+    assert ecrits.filter(caisse="131", type=TypeEvenement.CONSULTATION).exists()
+    assert ecrits.filter(type=TypeEvenement.VERROUILLAGE).exists()
+    # A multi-Caf agent's consultation of another Caf's dossier, for the indicators.
+    assert ecrits.filter(type=TypeEvenement.CONSULTATION).exclude(caisse_dossier=models.F("caisse")).exists()
+    assert all(verifier_chaine(chaine)[1] is None for chaine in chaines())
+    demo_json()
+    assert Evenement.objects.filter(details__demo=True).count() == nombre

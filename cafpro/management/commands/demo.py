@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from controle.demo import journal_de_demo
 from conventions.models import Caisse, Convention, Partenaire, Portee
 from conventions.validators import luhn_valide
 from dossiers.demo import CAISSES_DEMO, DOSSIERS_DOCUMENTES, LIBELLES_CAS, generer_dossiers, recreer_dossiers_documentes
@@ -419,7 +420,10 @@ class Command(BaseCommand):
                     "totp_base32": base64.b32encode(appareil.bin_key).decode(),
                 }
             )
-        return {"habilitations": habilitations, "staff": staff, "dossiers": self.dossiers(caisses, dossiers_generes)}
+        dossiers = self.dossiers(caisses, dossiers_generes)
+        # A month of journal des accès for the Responsables Sécurité's screens (written once).
+        journal_de_demo()
+        return {"habilitations": habilitations, "staff": staff, "dossiers": dossiers}
 
     def dossiers(self, caisses: dict, nombre: int) -> list[dict]:
         """In each demo Caf, the documented dossiers back to their documented state, then the
