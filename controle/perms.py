@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
 from habilitations.evenements import enregistrer_pour_compte
+from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 
 
@@ -15,6 +16,21 @@ def refuser(request, motif: str):
     """A journaled refusal, answered (not raised) so that the request's transaction keeps the event."""
     enregistrer_pour_compte(TypeEvenement.REFUS, Resultat.REFUS, request.user, request=request, motif=motif)
     return render(request, "controle/refus.html", status=403)
+
+
+def journaliser_lecture(request, motif: str, details: dict | None = None):
+    """Reading the journal is itself journaled: who read what (the filters, the period)."""
+    user = request.user
+    return enregistrer(
+        TypeEvenement.CONTROLE,
+        Resultat.SUCCES,
+        request=request,
+        motif=motif,
+        identifiant=user.username,
+        acteur=user.username,
+        caisse=user.caisse.numero if user.caisse_id else "",
+        details=details,
+    )
 
 
 def responsable_securite_requis(vue):

@@ -12,31 +12,15 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from habilitations.models import Habilitation
-from journal.ecriture import enregistrer
-from journal.models import Resultat, TypeEvenement
 
 from .export import reponse_csv
 from .forms import RechercheForm
-from .perms import refuser, responsable_securite_requis
+from .perms import journaliser_lecture, refuser, responsable_securite_requis
 from .recherche import Criteres, Page, cle_page, habilitations_de, libelle, lire_cle, rechercher
 
 TAILLE_PAGE = 50
 TAILLE_CHRONOLOGIE = 200
 TAILLE_DOSSIER = 100
-
-
-def journaliser_lecture(request, motif: str, details: dict):
-    user = request.user
-    return enregistrer(
-        TypeEvenement.CONTROLE,
-        Resultat.SUCCES,
-        request=request,
-        motif=motif,
-        identifiant=user.username,
-        acteur=user.username,
-        caisse=user.caisse.numero if user.caisse_id else "",
-        details=details,
-    )
 
 
 def _surveillances(caisse, evenements):

@@ -15,21 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from habilitations.evenements import enregistrer_pour_compte
-from journal.models import Resultat, TypeEvenement
-
 from . import indicateurs as ind
 from .forms_surveillance import LeveeForm, MiseSousSurveillanceForm, PeriodeForm
 from .models import MiseSousSurveillance
-from .perms import refuser, responsable_securite_requis
+from .perms import journaliser_lecture, refuser, responsable_securite_requis
 from .surveillance import evenements_surveilles, fin_effective, lever, mettre_sous_surveillance
 
 PAR_PAGE = 50
 LIMITE_LISTE_SURVEILLANCES = 200
-
-
-def _journaliser_lecture(request, motif: str) -> None:
-    enregistrer_pour_compte(TypeEvenement.CONTROLE, Resultat.SUCCES, request.user, request=request, motif=motif)
 
 
 def _contexte(request, **contexte):
@@ -48,8 +41,10 @@ def indicateurs(request):
     caisse, refus = _caisse_ou_refus(request)
     if refus:
         return refus
-    _journaliser_lecture(request, "indicateurs")
     form = PeriodeForm(request.GET or None)
+    journaliser_lecture(
+        request, "indicateurs", {"du": request.GET.get("du", "")[:10], "au": request.GET.get("au", "")[:10]}
+    )
     du = au = None
     if form.is_bound and form.is_valid():
         du, au = form.cleaned_data["du"], form.cleaned_data["au"]
@@ -90,7 +85,7 @@ def surveillances(request):
     caisse, refus = _caisse_ou_refus(request)
     if refus:
         return refus
-    _journaliser_lecture(request, "surveillance")
+    journaliser_lecture(request, "surveillance")
     maintenant = timezone.now()
     toutes = list(
         MiseSousSurveillance.objects.filter(caisse=caisse)
@@ -111,7 +106,7 @@ def surveillance_nouvelle(request):
     caisse, refus = _caisse_ou_refus(request)
     if refus:
         return refus
-    _journaliser_lecture(request, "surveillance")
+    journaliser_lecture(request, "surveillance")
     if request.method == "POST":
         form = MiseSousSurveillanceForm(request.POST, caisse=caisse)
         if form.is_valid():
@@ -177,7 +172,7 @@ def surveillance_detail(request, pk):
     )
     if surveillance.caisse_id != caisse.pk:
         return refuser(request, f"surveillance d'une autre Caf : {request.path}")
-    _journaliser_lecture(request, "surveillance")
+    journaliser_lecture(request, "surveillance")
     evenements, suivant = _page_evenements(request, evenements_surveilles(caisse, surveillance))
     return render(
         request,
@@ -202,7 +197,7 @@ def evenements(request):
     caisse, refus = _caisse_ou_refus(request)
     if refus:
         return refus
-    _journaliser_lecture(request, "surveillance")
+    journaliser_lecture(request, "surveillance")
     evenements_page, suivant = _page_evenements(request, evenements_surveilles(caisse))
     return render(
         request,
@@ -227,7 +222,7 @@ def surveillance_lever(request, pk):
     surveillance = get_object_or_404(MiseSousSurveillance, pk=pk)
     if surveillance.caisse_id != caisse.pk:
         return refuser(request, f"surveillance d'une autre Caf : {request.path}")
-    _journaliser_lecture(request, "surveillance")
+    journaliser_lecture(request, "surveillance")
     form = LeveeForm(request.POST)
     if form.is_valid():
         try:
