@@ -246,6 +246,11 @@ def mesures(n: int, par_caisse: dict[str, list[int]]) -> None:
         n,
     )
 
+    from controle.indicateurs import tableau
+
+    print("\nIndicateurs d'irrégularités de la Caf 131 (30 derniers jours, 5 calculs) :")
+    mesurer("page des indicateurs (tous les indicateurs)", lambda: tableau("131"), 5)
+
     print("\nExport CSV (flux ligne à ligne) — mémoire Python maximale pendant l'export :")
     for jours in (1, 7, 30, 90):
         criteres = Criteres(debut=aujourd_hui - timedelta(days=jours - 1), fin=aujourd_hui)
