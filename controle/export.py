@@ -39,7 +39,8 @@ LOT = 1000
 
 def cellule(valeur) -> str:
     texte = "" if valeur is None else str(valeur)
-    if texte.startswith(FORMULES):
+    # Spreadsheets skip leading spaces before reading a formula.
+    if texte.startswith(FORMULES) or texte.lstrip().startswith(FORMULES):
         return "'" + texte
     return texte
 

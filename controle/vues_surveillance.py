@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -42,15 +42,13 @@ def indicateurs(request):
     if refus:
         return refus
     form = PeriodeForm(request.GET or None)
-    journaliser_lecture(
-        request, "indicateurs", {"du": request.GET.get("du", "")[:10], "au": request.GET.get("au", "")[:10]}
-    )
     du = au = None
     if form.is_bound and form.is_valid():
         du, au = form.cleaned_data["du"], form.cleaned_data["au"]
         if du and not au and (timezone.localdate() - du).days > 366:
             du = None
     periode = ind.Periode.jours(du, au)
+    journaliser_lecture(request, "indicateurs", {"periode": [str(periode.debut), str(periode.fin)]})
     tri = request.GET.get("tri", "")
     lignes, verification = ind.tableau(caisse, periode, tri)
     colonne = tri.lstrip("-") if tri.lstrip("-") in ind.COLONNES_TRI else "echecs"
@@ -166,12 +164,13 @@ def surveillance_detail(request, pk):
     caisse, refus = _caisse_ou_refus(request)
     if refus:
         return refus
-    surveillance = get_object_or_404(
-        MiseSousSurveillance.objects.select_related("habilitation__user", "convention", "decidee_par", "levee_par"),
-        pk=pk,
+    surveillance = (
+        MiseSousSurveillance.objects.select_related("habilitation__user", "convention", "decidee_par", "levee_par")
+        .filter(pk=pk, caisse=caisse)
+        .first()
     )
-    if surveillance.caisse_id != caisse.pk:
-        return refuser(request, f"surveillance d'une autre Caf : {request.path}")
+    if surveillance is None:  # unknown or another Caf's: the same journaled refusal
+        return refuser(request, f"surveillance d'une autre Caf ou inconnue : {request.path}")
     journaliser_lecture(request, "surveillance")
     evenements, suivant = _page_evenements(request, evenements_surveilles(caisse, surveillance))
     return render(
@@ -219,9 +218,9 @@ def surveillance_lever(request, pk):
     caisse, refus = _caisse_ou_refus(request)
     if refus:
         return refus
-    surveillance = get_object_or_404(MiseSousSurveillance, pk=pk)
-    if surveillance.caisse_id != caisse.pk:
-        return refuser(request, f"surveillance d'une autre Caf : {request.path}")
+    surveillance = MiseSousSurveillance.objects.filter(pk=pk, caisse=caisse).first()
+    if surveillance is None:
+        return refuser(request, f"surveillance d'une autre Caf ou inconnue : {request.path}")
     journaliser_lecture(request, "surveillance")
     form = LeveeForm(request.POST)
     if form.is_valid():

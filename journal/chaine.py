@@ -106,21 +106,23 @@ class Rupture:
         return f"chaîne {chaine}, {ou}{ident} : {self.raison}"
 
 
-def verifier_chaine(chaine: str) -> tuple[int, Rupture | None]:
-    """Walk one chain in order; return the number of events checked and the first break."""
+def verifier_chaine(chaine: str, jusqu_a: int | None = None) -> tuple[int, Rupture | None]:
+    """Walk one chain in order (up to rang `jusqu_a` if given); return the number of events
+    checked and the first break."""
     sceau = SceauPurge.objects.filter(chaine=chaine).order_by("-rang").first()
     if sceau is not None and not sceau_valide(sceau):
         return 0, Rupture(chaine, sceau.rang, None, "sceau de purge dont la signature est invalide")
     rang_attendu = sceau.rang + 1 if sceau else 1
     precedente = sceau.empreinte if sceau else ""
+    # Nothing may sit at or below a seal: the purge removed that segment.
+    sous_le_sceau = Evenement.objects.filter(caisse=chaine, rang__lt=rang_attendu).values("id", "rang").first()
+    if sous_le_sceau is not None:
+        return 0, Rupture(chaine, sous_le_sceau["rang"], sous_le_sceau["id"], "événement sous le sceau de purge")
     verifies = 0
-    liens = (
-        Evenement.objects.filter(caisse=chaine, rang__gte=rang_attendu)
-        .order_by("rang", "id")
-        .values("id", "empreinte", *CHAMPS)
-        .iterator(chunk_size=5000)
-    )
-    for lien in liens:
+    liens = Evenement.objects.filter(caisse=chaine, rang__gte=rang_attendu)
+    if jusqu_a is not None:
+        liens = liens.filter(rang__lte=jusqu_a)
+    for lien in liens.order_by("rang", "id").values("id", "empreinte", *CHAMPS).iterator(chunk_size=5000):
         if lien["rang"] != rang_attendu:
             raison = (
                 "rang dupliqué (événement inséré hors de la chaîne)"
@@ -132,11 +134,61 @@ def verifier_chaine(chaine: str) -> tuple[int, Rupture | None]:
             return verifies, Rupture(chaine, lien["rang"], lien["id"], "empreinte invalide (événement modifié)")
         precedente, rang_attendu = lien["empreinte"], rang_attendu + 1
         verifies += 1
-    tete = TeteChaine.objects.filter(chaine=chaine).first()
     dernier = rang_attendu - 1
+    if jusqu_a is not None:
+        if dernier != jusqu_a:
+            return verifies, Rupture(chaine, jusqu_a, None, f"rang {rang_attendu} absent (événement supprimé)")
+        return verifies, None
+    tete = TeteChaine.objects.filter(chaine=chaine).first()
     if tete is not None and (tete.rang != dernier or (dernier and tete.empreinte != precedente)):
         return verifies, Rupture(chaine, None, None, f"la tête de chaîne annonce le rang {tete.rang}, trouvé {dernier}")
     return verifies, None
+
+
+def evenements_hors_chaine() -> Rupture | None:
+    """An event without a rang written after chaining began was inserted behind the journal's back."""
+    debut = Evenement.objects.filter(rang__isnull=False).order_by("horodatage").values("horodatage").first()
+    if debut is None:
+        return None
+    intrus = (
+        Evenement.objects.filter(rang__isnull=True, horodatage__gte=debut["horodatage"]).values("id", "caisse").first()
+    )
+    if intrus is None:
+        return None
+    return Rupture(intrus["caisse"], None, intrus["id"], "événement hors chaîne (inséré sans rang)")
+
+
+# --- Anchors kept outside the database -----------------------------------------------------
+
+
+def ancrages() -> list[dict]:
+    """The signed state of every chain's head, to be kept outside the database (a file, syslog):
+    deleting the end of a chain, or a whole chain with its head, is then found."""
+    lignes = []
+    for tete in TeteChaine.objects.order_by("chaine"):
+        message = f"{tete.chaine}|{tete.rang}|{tete.empreinte}"
+        signature = hmac.new(cle(), message.encode(), hashlib.sha256).hexdigest()
+        lignes.append({"chaine": tete.chaine, "rang": tete.rang, "empreinte": tete.empreinte, "signature": signature})
+    return lignes
+
+
+def verifier_ancrage(ancre: dict) -> Rupture | None:
+    """The chain still reaches the anchored link, with the same hash (or a seal covers it)."""
+    chaine, rang = ancre["chaine"], int(ancre["rang"])
+    message = f"{chaine}|{rang}|{ancre['empreinte']}"
+    attendue = hmac.new(cle(), message.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(attendue, ancre.get("signature", "")):
+        return Rupture(chaine, rang, None, "ancrage dont la signature est invalide")
+    if rang == 0:
+        return None
+    if SceauPurge.objects.filter(chaine=chaine, rang__gte=rang).exists():
+        return None
+    lien = Evenement.objects.filter(caisse=chaine, rang=rang).values("id", "empreinte").first()
+    if lien is None:
+        return Rupture(chaine, rang, None, "événement ancré absent (fin de chaîne ou chaîne supprimée)")
+    if lien["empreinte"] != ancre["empreinte"]:
+        return Rupture(chaine, rang, lien["id"], "événement ancré remplacé")
+    return None
 
 
 def chaines() -> list[str]:

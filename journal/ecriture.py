@@ -13,7 +13,9 @@ from django.conf import settings
 from . import chaine
 from .models import Evenement, Resultat, TypeEvenement
 
-_CONTROLE = re.compile(r"[\x00-\x1f\x7f]")
+# C0/C1 controls, and the Unicode line separators and bidirectional overrides that would make
+# an identifiant read differently on the screens or in the export.
+_CONTROLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def neutraliser(texte: str, longueur: int) -> str:

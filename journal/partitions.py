@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from django.db import connection
 
 TABLE = "journal_evenement"
-_NOM = re.compile(rf"^{TABLE}_p(\d{{4}})_(\d{{2}})$")
+_NOM = re.compile(rf"{TABLE}_p(\d{{4}})_(\d{{2}})")
 
 
 def actif() -> bool:
@@ -44,7 +44,7 @@ def existantes(curseur) -> dict[date, str]:
     )
     mois = {}
     for (relname,) in curseur.fetchall():
-        trouve = _NOM.match(relname)
+        trouve = _NOM.fullmatch(relname)
         if trouve:
             mois[date(int(trouve[1]), int(trouve[2]), 1)] = relname
     return mois

@@ -13,10 +13,12 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q
+from django.utils import timezone
 
 from . import partitions
-from .chaine import signature_sceau
-from .models import Evenement, SceauPurge, TeteChaine
+from .chaine import signature_sceau, verifier_chaine
+from .ecriture import enregistrer
+from .models import Evenement, Resultat, SceauPurge, TeteChaine, TypeEvenement
 
 
 @dataclass
@@ -25,6 +27,9 @@ class BilanPurge:
     par_chaine: dict[str, int] = field(default_factory=dict)
     non_chaines: int = 0
     partitions_supprimees: list[str] = field(default_factory=list)
+    partitions_creees: list[str] = field(default_factory=list)
+    # Chains not purged because their segment does not verify: tampering is never sealed over.
+    ruptures: list = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -59,7 +64,7 @@ def _mode_maintenance(curseur) -> None:
         curseur.execute("SET LOCAL cafpro.maintenance_journal = 'on'")
 
 
-def purger(avant: datetime) -> BilanPurge:
+def purger(avant: datetime, acteur: str = "journal_purge") -> BilanPurge:
     """Remove the events older than `avant` that can go without breaking a chain."""
     bilan = BilanPurge(avant)
     with transaction.atomic(), connection.cursor() as curseur:
@@ -70,11 +75,12 @@ def purger(avant: datetime) -> BilanPurge:
             dernier = _dernier_rang_purgeable(tete.chaine, avant, tete.rang)
             if dernier <= debut:
                 continue
-            fin = Evenement.objects.filter(caisse=tete.chaine, rang=dernier).values("empreinte").first()
-            if fin is None:  # already gone: a dropped partition or an earlier run; nothing to seal
+            _, rupture = verifier_chaine(tete.chaine, jusqu_a=dernier)
+            if rupture is not None:
+                bilan.ruptures.append(rupture)
                 continue
-            segment = Evenement.objects.filter(caisse=tete.chaine, rang__gt=debut, rang__lte=dernier)
-            nombre = segment.count()
+            fin = Evenement.objects.filter(caisse=tete.chaine, rang=dernier).values("empreinte").first()
+            nombre = dernier - debut  # the segment verified: every rank is there once
             SceauPurge.objects.create(
                 chaine=tete.chaine,
                 rang=dernier,
@@ -99,4 +105,20 @@ def purger(avant: datetime) -> BilanPurge:
             dernier = SceauPurge.objects.filter(chaine=chaine).order_by("-rang").values_list("rang", flat=True)[0]
             Evenement.objects.filter(caisse=chaine, rang__lte=dernier).delete()
         bilan.non_chaines = Evenement.objects.filter(rang__isnull=True, horodatage__lt=avant).delete()[0]
+        bilan.partitions_creees = partitions.preparer(timezone.localdate())
+        # The purge journals its own run in the same transaction: no purge without its trace.
+        enregistrer(
+            TypeEvenement.PURGE,
+            Resultat.SUCCES if not bilan.ruptures else Resultat.ECHEC,
+            acteur=acteur,
+            motif=f"{bilan.total} événements antérieurs au {timezone.localtime(avant):%d/%m/%Y %H:%M} purgés",
+            details={
+                "avant": avant.isoformat(),
+                "par_chaine": bilan.par_chaine,
+                "non_chaines": bilan.non_chaines,
+                "partitions_supprimees": bilan.partitions_supprimees,
+                "partitions_creees": bilan.partitions_creees,
+                "ruptures": [str(r) for r in bilan.ruptures],
+            },
+        )
     return bilan

@@ -143,3 +143,11 @@ def test_l_export_parcourt_par_lots(db, django_assert_max_num_queries):
     with django_assert_max_num_queries(9):
         reste = list(flux)
     assert len(reste) == 25
+
+
+def test_une_formule_precedee_d_espaces_est_neutralisee():
+    from controle.export import cellule
+
+    assert cellule(' =HYPERLINK("http://x")') == '\' =HYPERLINK("http://x")'
+    assert cellule("  @SUM(1)") == "'  @SUM(1)"
+    assert cellule("Marseille - 13001") == "Marseille - 13001"

@@ -191,3 +191,76 @@ class TestPartitions:
         with pytest.raises(DatabaseError, match="ajout seul"), transaction.atomic():
             with connection.cursor() as curseur:
                 curseur.execute(f"TRUNCATE {table}")
+
+
+class TestAltérationsCachées:
+    """What a person with write access to the tables, but not the key, might try."""
+
+    def test_la_purge_ne_scelle_pas_une_chaine_alteree(self, db):
+        anciens = [evenement(quand=TestPurge.ANCIEN) for _ in range(5)]
+        evenement()
+        sql_hors_declencheurs("DELETE FROM journal_evenement WHERE id = %s", [anciens[2].pk])
+        with pytest.raises(CommandError, match="Chaîne\\(s\\) rompue\\(s\\)"):
+            call_command("journal_purge", "--wet-run", stdout=io.StringIO(), stderr=io.StringIO())
+        assert not SceauPurge.objects.filter(chaine="131").exists()
+        assert Evenement.objects.filter(pk=anciens[0].pk).exists()
+        trace = Evenement.objects.get(type=TypeEvenement.PURGE)
+        assert trace.resultat == Resultat.ECHEC and "rang 3 absent" in trace.details["ruptures"][0]
+        rupture("rang 3 absent")
+
+    def test_un_evenement_glisse_sous_un_sceau_est_trouve(self, db):
+        evenement(quand=TestPurge.ANCIEN)
+        evenement()
+        call_command("journal_purge", "--wet-run", stdout=io.StringIO())
+        sql_hors_declencheurs(
+            "INSERT INTO journal_evenement (horodatage, type, resultat, motif, identifiant, acteur, caisse, "
+            "numero_allocataire, rubrique, periode, details, caisse_dossier, rang, empreinte) "
+            "VALUES (%s, 'connexion', 'succes', '', 'X', '', '131', '', '', '', '{}', '', 1, '')",
+            [TestPurge.ANCIEN],
+        )
+        rupture("événement sous le sceau de purge", rang=1)
+
+    def test_un_evenement_insere_sans_rang_est_trouve(self, db):
+        evenement()
+        sql_hors_declencheurs(
+            "INSERT INTO journal_evenement (horodatage, type, resultat, motif, identifiant, acteur, caisse, "
+            "numero_allocataire, rubrique, periode, details, caisse_dossier, empreinte) "
+            "VALUES (%s, 'connexion', 'succes', '', 'X', '', '131', '', '', '', '{}', '', '')",
+            [timezone.now()],
+        )
+        rupture("événement hors chaîne")
+
+    def test_l_ancrage_trouve_une_fin_de_chaine_effacee_avec_sa_tete(self, db, tmp_path):
+        ancrage = tmp_path / "ancrages.jsonl"
+        for _ in range(4):
+            evenement()
+        evenement("161")
+        call_command("journal_verify", "--ancrage", str(ancrage), stdout=io.StringIO())
+        assert len(ancrage.read_text().splitlines()) == 2
+        # The last two events of 131 go, and the head is set back to match: the chain alone is "intact".
+        derniers = list(Evenement.objects.filter(caisse="131", rang__gte=3).values_list("pk", flat=True))
+        for pk in derniers:
+            sql_hors_declencheurs("DELETE FROM journal_evenement WHERE id = %s", [pk])
+        deuxieme = Evenement.objects.get(caisse="131", rang=2)
+        TeteChaine.objects.filter(chaine="131").update(rang=2, empreinte=deuxieme.empreinte)
+        # …and the whole chain of 161 with its head.
+        sql_hors_declencheurs("DELETE FROM journal_evenement WHERE caisse = '161'")
+        TeteChaine.objects.filter(chaine="161").delete()
+        assert "Journal des accès intègre." in verifier()[0]
+        erreurs = io.StringIO()
+        with pytest.raises(CommandError, match="2 rupture"):
+            call_command("journal_verify", "--ancrage", str(ancrage), stdout=io.StringIO(), stderr=erreurs)
+        assert "chaîne 131, rang 4" in erreurs.getvalue() and "chaîne 161, rang 1" in erreurs.getvalue()
+
+    def test_un_ancrage_modifie_sans_la_cle_est_refuse(self, db, tmp_path):
+        ancrage = tmp_path / "ancrages.jsonl"
+        evenement()
+        call_command("journal_verify", "--ancrage", str(ancrage), stdout=io.StringIO())
+        ligne = ancrage.read_text().replace('"rang": 1', '"rang": 0')
+        ancrage.write_text(ligne)
+        with pytest.raises(CommandError):
+            call_command("journal_verify", "--ancrage", str(ancrage), stdout=io.StringIO(), stderr=io.StringIO())
+
+    def test_les_caracteres_de_mise_en_forme_sont_neutralises(self, db):
+        piege = enregistrer(TypeEvenement.CONNEXION, Resultat.ECHEC, identifiant="ABC\u202eDEF\u2028G\x85")
+        assert piege.identifiant == "ABC DEF G "

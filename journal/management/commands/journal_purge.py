@@ -5,9 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from journal import partitions, retention
-from journal.ecriture import enregistrer
-from journal.models import Resultat, TypeEvenement
+from journal import retention
 
 
 class Command(BaseCommand):
@@ -43,22 +41,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  chaîne {chaine or '(sans caisse)'} : {nombre}")
             self.stdout.write("Relancez avec --wet-run pour purger.")
             return
-        bilan = retention.purger(avant)
-        crees = partitions.preparer(timezone.localdate())
-        # The purge journals its own run, in the chain of no Caf.
-        enregistrer(
-            TypeEvenement.PURGE,
-            Resultat.SUCCES,
-            acteur="journal_purge",
-            motif=f"{bilan.total} événements antérieurs au {limite} purgés",
-            details={
-                "avant": avant.isoformat(),
-                "par_chaine": bilan.par_chaine,
-                "non_chaines": bilan.non_chaines,
-                "partitions_supprimees": bilan.partitions_supprimees,
-                "partitions_creees": crees,
-            },
-        )
+        bilan = retention.purger(avant, acteur="journal_purge")
         self.stdout.write(self.style.SUCCESS(f"{bilan.total} événements antérieurs au {limite} purgés."))
         for table in bilan.partitions_supprimees:
             self.stdout.write(f"  partition supprimée : {table}")
+        if bilan.ruptures:
+            for rupture in bilan.ruptures:
+                self.stderr.write(f"RUPTURE — {rupture}")
+            raise CommandError("Chaîne(s) rompue(s) : leur segment n'a pas été purgé ni scellé. Lancez journal_verify.")
