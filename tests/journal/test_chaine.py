@@ -264,3 +264,26 @@ class TestAltérationsCachées:
     def test_les_caracteres_de_mise_en_forme_sont_neutralises(self, db):
         piege = enregistrer(TypeEvenement.CONNEXION, Resultat.ECHEC, identifiant="ABC\u202eDEF\u2028G\x85")
         assert piege.identifiant == "ABC DEF G "
+
+
+@seulement_postgresql
+def test_le_reglage_de_maintenance_ne_sert_qu_au_role_de_maintenance(db):
+    """Once `cafpro_maintenance` exists, the application's role cannot use the setting
+    (roles are created inside the test's transaction, and vanish with it)."""
+    from django.db import DatabaseError, transaction
+
+    cible = evenement(motif="original")
+    with connection.cursor() as curseur:
+        curseur.execute("CREATE ROLE cafpro_maintenance NOLOGIN")
+        curseur.execute("CREATE ROLE cafpro_application_test NOLOGIN")
+        curseur.execute("GRANT SELECT, UPDATE ON journal_evenement TO cafpro_application_test")
+        curseur.execute("SET LOCAL ROLE cafpro_application_test")
+        curseur.execute("SET LOCAL cafpro.maintenance_journal = 'on'")
+        with pytest.raises(DatabaseError, match="ajout seul"), transaction.atomic():
+            curseur.execute("UPDATE journal_evenement SET motif = 'effacé' WHERE id = %s", [cible.pk])
+        curseur.execute("RESET ROLE")
+        curseur.execute("GRANT cafpro_maintenance TO cafpro_application_test")
+        curseur.execute("SET LOCAL ROLE cafpro_application_test")
+        curseur.execute("UPDATE journal_evenement SET motif = 'purge' WHERE id = %s", [cible.pk])
+        curseur.execute("RESET ROLE")
+    assert Evenement.objects.get(pk=cible.pk).motif == "purge"
