@@ -31,6 +31,21 @@ def _evenement(quand, type_, resultat, habilitation, **champs) -> Evenement:
     )
 
 
+def _echecs(quand, nombre: int, habilitation, **champs) -> list[Evenement]:
+    """Failed logins, twenty seconds apart."""
+    return [
+        _evenement(
+            quand + timedelta(seconds=20 * n),
+            TypeEvenement.CONNEXION,
+            Resultat.ECHEC,
+            habilitation,
+            motif="mot de passe incorrect",
+            **champs,
+        )
+        for n in range(nombre)
+    ]
+
+
 def _session(aleatoire, jour, heure, habilitation, caisse_dossier, evenements) -> None:
     debut = timezone.make_aware(datetime.combine(jour, time(heure, aleatoire.randrange(60))))
     evenements.append(_evenement(debut, TypeEvenement.CONNEXION, Resultat.SUCCES, habilitation))
@@ -76,32 +91,13 @@ def journal_de_demo() -> int:
         # Two failed logins now and then; the irregularities of the indicators for the T1 agent.
         jour = aujourd_hui - timedelta(days=aleatoire.randint(1, JOURS))
         quand = timezone.make_aware(datetime.combine(jour, time(8, 55)))
-        for n in range(2):
-            evenements.append(
-                _evenement(
-                    quand + timedelta(seconds=30 * n),
-                    TypeEvenement.CONNEXION,
-                    Resultat.ECHEC,
-                    habilitation,
-                    motif="mot de passe incorrect",
-                )
-            )
+        evenements += _echecs(quand, 2, habilitation)
         if habilitation.convention.profil == "T1":
             samedi = aujourd_hui - timedelta(days=(aujourd_hui.weekday() - 5) % 7 or 7)
             _session(aleatoire, samedi, 10, habilitation, caisse, evenements)
             _session(aleatoire, aujourd_hui - timedelta(days=3), 23, habilitation, caisse, evenements)
             quand = timezone.make_aware(datetime.combine(aujourd_hui - timedelta(days=2), time(7, 50)))
-            for n in range(3):
-                evenements.append(
-                    _evenement(
-                        quand + timedelta(seconds=20 * n),
-                        TypeEvenement.CONNEXION,
-                        Resultat.ECHEC,
-                        habilitation,
-                        motif="mot de passe incorrect",
-                        adresse_ip="198.51.100.7",
-                    )
-                )
+            evenements += _echecs(quand, 3, habilitation, adresse_ip="198.51.100.7")
             evenements.append(
                 _evenement(
                     quand + timedelta(seconds=61),
