@@ -17,7 +17,7 @@ Conventions, written out on the page too (templates/controle/indicateurs.html):
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
@@ -222,7 +222,8 @@ def adresses_multiples(caisse, periode: Periode | None = None) -> dict[int, dict
     heures = (
         evenements_de_la_caisse(caisse, periode)
         .filter(habilitation_id__isnull=False, adresse_ip__isnull=False)
-        .annotate(heure=TruncHour("horodatage", tzinfo=PARIS))
+        # UTC hours: the autumn change would merge two local 02:00 hours into one.
+        .annotate(heure=TruncHour("horodatage", tzinfo=UTC))
         .values("habilitation_id", "heure")
         .annotate(adresses=Count("adresse_ip", distinct=True))
         .filter(adresses__gte=2)

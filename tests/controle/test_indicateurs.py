@@ -197,6 +197,17 @@ def test_adresses_simultanees(client, officier_131):
     assert ligne(page, tranquille.identifiant) == {}
 
 
+def test_le_changement_d_heure_ne_fusionne_pas_deux_heures(db):
+    """25 October 2026: 00:30 and 01:30 UTC are both 02:30 in Paris, an hour apart."""
+    from datetime import UTC
+
+    habilitation = HabilitationFactory()
+    evenement(habilitation, datetime(2026, 10, 25, 0, 30, tzinfo=UTC), adresse_ip="10.0.0.1")
+    evenement(habilitation, datetime(2026, 10, 25, 1, 30, tzinfo=UTC), adresse_ip="192.0.2.7")
+    periode = ind.Periode(datetime(2026, 10, 24, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC))
+    assert ind.adresses_multiples("131", periode) == {}
+
+
 def test_controle_hors_droits_zero_puis_un(client, officier_131):
     convention = ConventionFactory(date_effet=date(2024, 3, 13))
     habilitation = HabilitationFactory(convention=convention)
