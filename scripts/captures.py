@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Screenshots of the partner portal for the documentation: docs/captures/*.png.
+"""Screenshots of the partner portal and of the access control for the documentation: docs/captures/*.png.
 
 It starts nothing: it drives headless Chromium (Debian's package, through Playwright)
 against a server already running on a database that holds the demo world, and reads the
@@ -10,6 +10,10 @@ DATABASE_URL must point at the server's database). For example, on a scratch dat
     .venv/bin/python manage.py migrate && .venv/bin/python manage.py demo
     .venv/bin/python manage.py runserver 127.0.0.1:8765 --noreload &
     .venv/bin/python scripts/captures.py --url http://127.0.0.1:8765
+
+By default it takes every screenshot; --seulement-controle takes only the access control's
+(09 to 11), signed in at /gestion/ as the Responsable Sécurité of Caf 131 with his password
+and his TOTP code, both from `manage.py demo --json`.
 """
 
 import argparse
@@ -18,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -38,6 +43,11 @@ DRAPEAUX = [
 LARGEUR = 1280
 HAUTEUR = 800
 ATTENTE_MS = 15_000
+# Very long pages (50 rows of the journal) are cut at this height.
+HAUTEUR_MAX = 2000
+# The Responsable Sécurité whose Caf the access-control screenshots show.
+CAISSE_CONTROLE = "131"
+PAS_TOTP = 30
 
 
 def monde_de_demo() -> dict:
@@ -65,6 +75,13 @@ class Demo:
         # A password just issued by the Caf would open the change page, not the portal.
         self.habilitations = [h for h in monde["habilitations"] if not h.get("mot_de_passe_provisoire")]
         self.dossiers = monde["dossiers"]
+        self.staff = monde.get("staff", [])
+
+    def responsable_securite(self, caisse: str) -> dict:
+        for s in self.staff:
+            if s["role"] == "securite" and s["caisse"] == caisse:
+                return s
+        sys.exit(f"Aucun Responsable Sécurité de démonstration pour la Caf {caisse} dans « manage.py demo --json ».")
 
     def habilitation(self, profil: str, portee: str | None = None) -> dict:
         for h in self.habilitations:
@@ -102,8 +119,19 @@ class Captures:
         )
 
     def prendre(self, page, nom: str) -> None:
+        """The full page, cut at HAUTEUR_MAX pixels when it is longer."""
         chemin = self.sortie / nom
-        page.screenshot(path=str(chemin), full_page=True)
+        hauteur, largeur = page.evaluate(
+            "[document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
+        )
+        if largeur > LARGEUR:
+            print(f"{nom} : la page déborde ({largeur} pixels de large).", file=sys.stderr)
+        if hauteur > HAUTEUR_MAX:
+            page.screenshot(
+                path=str(chemin), full_page=True, clip={"x": 0, "y": 0, "width": LARGEUR, "height": HAUTEUR_MAX}
+            )
+        else:
+            page.screenshot(path=str(chemin), full_page=True)
         print(f"{chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin}")
 
     def se_connecter(self, page, habilitation: dict) -> None:
@@ -144,6 +172,68 @@ class Captures:
     def onglet(page, libelle: str, rubrique: str) -> None:
         page.locator("nav.onglets").get_by_role("link", name=libelle, exact=True).click()
         page.wait_for_url(re.compile(rf"/portail/dossier/{rubrique}/"))
+
+    @staticmethod
+    def code_totp(membre: dict) -> str:
+        from django_otp.oath import totp
+
+        return f"{totp(bytes.fromhex(membre['totp_key']), step=PAS_TOTP, t0=0, digits=6):06d}"
+
+    @contextmanager
+    def session_gestion(self, membre: dict, suite: str):
+        """A page signed in through the staff login (/gestion/): password, then TOTP code."""
+        contexte = self.contexte()
+        page = contexte.new_page()
+        page.set_default_timeout(ATTENTE_MS)
+        try:
+            page.goto(f"/gestion/login/?next={suite}")
+            page.locator("#id_username").fill(membre["username"])
+            page.locator("#id_password").fill(membre["password"])
+            page.locator("input[type=submit]").click()
+            page.wait_for_load_state()
+            if "/gestion/verification/" not in page.url:
+                sys.exit(f"Connexion du personnel refusée pour {membre['username']} : {page.url}")
+            for essai in range(2):
+                page.locator("#id_jeton").fill(self.code_totp(membre))
+                page.get_by_role("button", name="Vérifier").click()
+                page.wait_for_load_state()
+                if "/gestion/verification/" not in page.url:
+                    break
+                # A code is accepted once: the one of this window may have been used already.
+                if essai == 0:
+                    time.sleep(PAS_TOTP - time.time() % PAS_TOTP + 1)
+            else:
+                sys.exit(f"Code TOTP refusé pour {membre['username']}.")
+            yield page
+        finally:
+            contexte.close()
+
+    def controle(self, demo: Demo) -> None:
+        """09 to 11: the journal des accès, the indicators and a habilitation's timeline."""
+        journal = "/gestion/controle/journal/"
+        with self.session_gestion(demo.responsable_securite(CAISSE_CONTROLE), journal) as page:
+            # 09: the journal filtered on the consultations of dossiers.
+            page.goto(journal)
+            page.get_by_label("Événement").select_option(label="consultation")
+            page.get_by_role("button", name="Rechercher").click()
+            page.wait_for_url(re.compile(r"genre=consultation"))
+            page.locator("tr.evenement").first.wait_for()
+            self.prendre(page, "09-journal-des-acces.png")
+
+            # 11: the timeline of the habilitation of the first row, from its link.
+            page.locator("tr.evenement td a[href*='/journal/habilitations/']").first.click()
+            page.wait_for_url(re.compile(r"/gestion/controle/journal/habilitations/\d+/"))
+            page.locator("tr.evenement").first.wait_for()
+            self.prendre(page, "11-chronologie.png")
+
+            # 10: the irregularity indicators over the default period.
+            page.goto("/gestion/controle/indicateurs/")
+            page.locator("table#indicateurs").wait_for()
+            # The admin's navigation sidebar would push the table past the 1280 pixels.
+            if page.locator("#nav-sidebar").is_visible():
+                page.locator("#toggle-nav-sidebar").click()
+                page.locator("#nav-sidebar").wait_for(state="hidden")
+            self.prendre(page, "10-indicateurs.png")
 
     def tout(self, demo: Demo) -> None:
         # 01: the login page.
@@ -208,6 +298,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="adresse du serveur (défaut : %(default)s)")
     parser.add_argument("--sortie", type=Path, default=RACINE / "docs" / "captures", help="dossier des images")
+    parser.add_argument(
+        "--seulement-controle",
+        action="store_true",
+        help="seulement les captures du contrôle des accès (09 à 11), pas celles du portail",
+    )
     arguments = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit(f"Chromium introuvable ({CHROMIUM}).")
@@ -219,7 +314,10 @@ def main() -> None:
     with sync_playwright() as playwright:
         navigateur = playwright.chromium.launch(executable_path=CHROMIUM, args=DRAPEAUX)
         try:
-            Captures(navigateur, arguments.url, arguments.sortie).tout(demo)
+            captures = Captures(navigateur, arguments.url, arguments.sortie)
+            if not arguments.seulement_controle:
+                captures.tout(demo)
+            captures.controle(demo)
         finally:
             navigateur.close()
 
