@@ -18,6 +18,11 @@ def refuser(request, motif: str):
     return render(request, "controle/refus.html", status=403)
 
 
+def contexte_admin(request, contexte: dict | None = None, **autres) -> dict:
+    """The staff area's own header, sidebar and links around an officer's page."""
+    return {**admin.site.each_context(request), **(contexte or {}), **autres}
+
+
 def journaliser_lecture(request, motif: str, details: dict | None = None):
     """Reading the journal is itself journaled: who read what (the filters, the period)."""
     user = request.user

@@ -15,7 +15,7 @@ from habilitations.models import Habilitation
 
 from .export import reponse_csv
 from .forms import RechercheForm
-from .perms import journaliser_lecture, refuser, responsable_securite_requis
+from .perms import contexte_admin, journaliser_lecture, refuser, responsable_securite_requis
 from .recherche import Criteres, Page, cle_page, habilitations_de, libelle, lire_cle, rechercher
 
 TAILLE_PAGE = 50
@@ -53,6 +53,11 @@ def lignes(caisse, evenements):
     return resultat
 
 
+def _rendre(request, gabarit: str, contexte: dict, **options):
+    """An officer's page inside the staff area (its header, sidebar and links)."""
+    return render(request, gabarit, contexte_admin(request, contexte), **options)
+
+
 def _liens(request, page: Page) -> dict:
     parametres = request.GET.copy()
     parametres.pop("apres", None)
@@ -86,7 +91,7 @@ def journal(request):
     else:
         filtres = {"erreur": True}
     journaliser_lecture(request, "recherche", {"filtres": filtres, "apres": request.GET.get("apres", "")[:60]})
-    return render(
+    return _rendre(
         request,
         "controle/recherche.html",
         {
@@ -107,7 +112,7 @@ def export(request):
     form = RechercheForm(request.GET or None, caisse=caisse)
     if form.is_bound and not form.is_valid():
         journaliser_lecture(request, "recherche", {"filtres": {"erreur": True}, "export": True})
-        return render(
+        return _rendre(
             request,
             "controle/recherche.html",
             {"title": "Journal des accès", "form": form, "lignes": [], "liens": {}, "caisse": caisse},
@@ -153,7 +158,7 @@ def chronologie(request, pk):
             "apres": request.GET.get("apres", "")[:60],
         },
     )
-    return render(
+    return _rendre(
         request,
         "controle/chronologie.html",
         {
@@ -180,7 +185,7 @@ def dossier(request):
         criteres = Criteres(numero_allocataire=numero, dossiers_seulement=True)
         page = rechercher(caisse.numero, criteres, lire_cle(request.GET.get("apres", "")), TAILLE_DOSSIER)
     journaliser_lecture(request, "dossier", {"numero": numero, "apres": request.GET.get("apres", "")[:60]})
-    return render(
+    return _rendre(
         request,
         "controle/dossier.html",
         {

@@ -7,7 +7,7 @@ journal is itself journaled.
 
 from datetime import datetime, timedelta
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -18,15 +18,11 @@ from django.views.decorators.http import require_POST
 from . import indicateurs as ind
 from .forms_surveillance import LeveeForm, MiseSousSurveillanceForm, PeriodeForm
 from .models import MiseSousSurveillance
-from .perms import journaliser_lecture, refuser, responsable_securite_requis
+from .perms import contexte_admin, journaliser_lecture, refuser, responsable_securite_requis
 from .surveillance import evenements_surveilles, fin_effective, lever, mettre_sous_surveillance
 
 PAR_PAGE = 50
 LIMITE_LISTE_SURVEILLANCES = 200
-
-
-def _contexte(request, **contexte):
-    return {**admin.site.each_context(request), **contexte}
 
 
 def _caisse_ou_refus(request):
@@ -58,7 +54,7 @@ def indicateurs(request):
     return render(
         request,
         "controle/indicateurs.html",
-        _contexte(
+        contexte_admin(
             request,
             title="Indicateurs d'irrégularités",
             caisse=caisse,
@@ -95,7 +91,7 @@ def surveillances(request):
     return render(
         request,
         "controle/surveillances.html",
-        _contexte(request, title="Mises sous surveillance", caisse=caisse, en_cours=en_cours, terminees=terminees),
+        contexte_admin(request, title="Mises sous surveillance", caisse=caisse, en_cours=en_cours, terminees=terminees),
     )
 
 
@@ -134,7 +130,7 @@ def surveillance_nouvelle(request):
     return render(
         request,
         "controle/surveillance_form.html",
-        _contexte(request, title="Mettre sous surveillance", caisse=caisse, form=form),
+        contexte_admin(request, title="Mettre sous surveillance", caisse=caisse, form=form),
     )
 
 
@@ -176,7 +172,7 @@ def surveillance_detail(request, pk):
     return render(
         request,
         "controle/surveillance_detail.html",
-        _contexte(
+        contexte_admin(
             request,
             title="Surveillance et événements signalés",
             caisse=caisse,
@@ -201,7 +197,7 @@ def evenements(request):
     return render(
         request,
         "controle/surveillance_detail.html",
-        _contexte(
+        contexte_admin(
             request,
             title="Événements signalés",
             caisse=caisse,
