@@ -109,3 +109,15 @@ def test_l_accueil_de_l_administration_mene_au_journal(client, officier_131, adm
     assert "Journal des accès" in accueil
     assert "Journal des accès" not in texte(admin_131.get("/gestion/"))
     assert "/gestion/controle/" not in texte(admin_131.get("/gestion/"))
+
+
+@pytest.mark.parametrize(
+    "adresse",
+    ["journal/", "journal/dossier/?numero=1000001", "indicateurs/", "surveillances/", "surveillances/nouvelle/"],
+)
+def test_chaque_ecran_est_dans_l_espace_du_personnel_avec_un_seul_titre(officier_131, adresse):
+    from django.test import Client
+
+    page = texte(connecter_au_admin(Client(), officier_131).get(f"/gestion/controle/{adresse}"))
+    assert "Cafpro — administration des accès" in page
+    assert page.count("<h1") == 1
