@@ -16,6 +16,7 @@ Conventions, written out on the page too (templates/controle/indicateurs.html):
 - "several addresses at once" means two or more client addresses within one local hour.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -248,20 +249,26 @@ class Verification:
 
 def consultations_hors_droits(caisse, periode: Periode | None = None) -> Verification:
     """Consultations on or after the convention's date_fin (the convention is terminée from that
-    day) or the habilitation's date_suppression (deleted from that day), local date."""
-    habilitation = Habilitation.objects.filter(pk=OuterRef("habilitation_id"))
-    requete = (
-        _consultations(caisse, periode)
-        .annotate(
-            jour=TruncDate("horodatage", tzinfo=PARIS),
-            fin_convention=Subquery(habilitation.values("convention__date_fin")[:1]),
-            suppression=Subquery(habilitation.values("date_suppression")[:1]),
-        )
-        .filter(
-            Q(fin_convention__isnull=False, jour__gte=F("fin_convention"))
-            | Q(suppression__isnull=False, jour__gte=F("suppression"))
-        )
-    )
+    day) or the habilitation's date_suppression (deleted from that day), local date.
+
+    The habilitations with such a date are few: the journal is only read for them, from that
+    date on (one indexed range per date), not joined row by row."""
+    periode = periode or Periode.jours()
+    fin_periode = periode.fin.astimezone(PARIS).date()
+    depuis: dict[date, list[int]] = defaultdict(list)
+    bornees = Habilitation.objects.filter(
+        Q(convention__date_fin__lte=fin_periode) | Q(date_suppression__lte=fin_periode)
+    ).values_list("pk", "convention__date_fin", "date_suppression")
+    for pk, fin_convention, suppression in bornees:
+        limite = min(d for d in (fin_convention, suppression) if d is not None)
+        depuis[limite].append(pk)
+    if not depuis:
+        return Verification(0)
+    apres_la_fin = Q()
+    for limite, habilitations in depuis.items():
+        debut_du_jour = datetime.combine(limite, time.min, tzinfo=PARIS)
+        apres_la_fin |= Q(habilitation_id__in=habilitations, horodatage__gte=debut_du_jour)
+    requete = _consultations(caisse, periode).filter(apres_la_fin)
     nombre = requete.count()
     if not nombre:
         return Verification(0)
