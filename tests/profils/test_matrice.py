@@ -41,9 +41,13 @@ MATRICE_SEED = """\
 | Déclaration de ressources     |    |    |    |    |    |    |    | X  |     |     |     |     |     |     |
 """
 
-SEED = (
-    Path(__file__).resolve().parents[3] / "shared" / "seeds" / "05-profils-T1-T16-matrice-rubriques-plaquette-caf85.txt"
-)
+NOM_SEED = "05-profils-T1-T16-matrice-rubriques-plaquette-caf85.txt"
+# Beside the checkout (../shared), or the workplace's copy when the checkout lives elsewhere.
+_CANDIDATS = [
+    Path(__file__).resolve().parents[3] / "shared" / "seeds" / NOM_SEED,
+    Path("/work/shared/seeds") / NOM_SEED,
+]
+SEED = next((chemin for chemin in _CANDIDATS if chemin.exists()), _CANDIDATS[0])
 
 
 def lire_tableau(texte: str) -> tuple[list[str], dict[str, dict[str, bool]]]:
