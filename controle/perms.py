@@ -5,6 +5,7 @@ import functools
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.shortcuts import render
 
 from habilitations.evenements import enregistrer_pour_compte
@@ -36,6 +37,13 @@ def journaliser_lecture(request, motif: str, details: dict | None = None):
         caisse=user.caisse.numero if user.caisse_id else "",
         details=details,
     )
+
+
+def lecture_du_journal(vue):
+    """A read-only screen: its journal event commits on its own, at once, so that the lock on
+    the head of the Caf's chain is not held while the journal is searched (an indicators page
+    takes seconds; every agent of the Caf writes to that chain)."""
+    return transaction.non_atomic_requests(vue)
 
 
 def responsable_securite_requis(vue):

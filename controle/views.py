@@ -15,7 +15,7 @@ from habilitations.models import Habilitation
 
 from .export import reponse_csv
 from .forms import RechercheForm
-from .perms import contexte_admin, journaliser_lecture, refuser, responsable_securite_requis
+from .perms import contexte_admin, journaliser_lecture, lecture_du_journal, refuser, responsable_securite_requis
 from .recherche import Criteres, Page, cle_page, habilitations_de, libelle, lire_cle, rechercher
 
 TAILLE_PAGE = 50
@@ -75,6 +75,7 @@ def _sans_caisse(request):
     return None
 
 
+@lecture_du_journal
 @responsable_securite_requis
 def journal(request):
     if (refus := _sans_caisse(request)) is not None:
@@ -104,6 +105,7 @@ def journal(request):
     )
 
 
+@lecture_du_journal
 @responsable_securite_requis
 def export(request):
     if (refus := _sans_caisse(request)) is not None:
@@ -134,6 +136,7 @@ def _habilitation_de_la_caisse(request, pk):
     return habilitation
 
 
+@lecture_du_journal
 @responsable_securite_requis
 def chronologie(request, pk):
     if (refus := _sans_caisse(request)) is not None:
@@ -174,6 +177,7 @@ def chronologie(request, pk):
     )
 
 
+@lecture_du_journal
 @responsable_securite_requis
 def dossier(request):
     if (refus := _sans_caisse(request)) is not None:

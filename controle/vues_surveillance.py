@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from . import indicateurs as ind
 from .forms_surveillance import LeveeForm, MiseSousSurveillanceForm, PeriodeForm
 from .models import MiseSousSurveillance
-from .perms import contexte_admin, journaliser_lecture, refuser, responsable_securite_requis
+from .perms import contexte_admin, journaliser_lecture, lecture_du_journal, refuser, responsable_securite_requis
 from .surveillance import evenements_surveilles, fin_effective, lever, mettre_sous_surveillance
 
 PAR_PAGE = 50
@@ -32,6 +32,7 @@ def _caisse_ou_refus(request):
     return caisse, None
 
 
+@lecture_du_journal
 @responsable_securite_requis
 def indicateurs(request):
     caisse, refus = _caisse_ou_refus(request)
@@ -74,6 +75,7 @@ def indicateurs(request):
     )
 
 
+@lecture_du_journal
 @responsable_securite_requis
 def surveillances(request):
     caisse, refus = _caisse_ou_refus(request)
@@ -155,6 +157,7 @@ def _page_evenements(request, requete):
     return evenements, suivant
 
 
+@lecture_du_journal
 @responsable_securite_requis
 def surveillance_detail(request, pk):
     caisse, refus = _caisse_ou_refus(request)
@@ -186,6 +189,7 @@ def surveillance_detail(request, pk):
     )
 
 
+@lecture_du_journal
 @responsable_securite_requis
 def evenements(request):
     """Every flagged event of the Caisse's surveillances."""

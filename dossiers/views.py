@@ -6,6 +6,7 @@ is read, and nothing is shown if the journal cannot be written (the exception ro
 request back and the agent gets the error page).
 """
 
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -45,6 +46,7 @@ def principal(request):
     return _page_principale(request, ConsultationForm(convention=request.user.habilitation.convention))
 
 
+@transaction.non_atomic_requests  # see rubrique()
 @require_POST
 @partenaire_requis
 def consulter(request):
@@ -77,6 +79,9 @@ def consulter(request):
     return redirect("rubrique", code=premiere.code)
 
 
+# The journal event commits on its own before the dossier is read: the lock on the head of the
+# Caf's journal chain is not held while the page is read and rendered (journal/chaine.py).
+@transaction.non_atomic_requests
 @require_GET
 @partenaire_requis
 def rubrique(request, code):
