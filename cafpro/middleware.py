@@ -3,7 +3,7 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
@@ -43,6 +43,16 @@ class InactiviteMiddleware:
                 # Staff go back to the admin's login; partners get the manual's page.
                 return redirect("session_expiree" if partenaire else "admin:login")
             request.session[CLE_ACTIVITE] = maintenant
+        elif SESSION_KEY in request.session:
+            # Still signed in, but the account was closed meanwhile (a habilitation suspended or
+            # deleted, a staff account deactivated): Django sees an anonymous visitor; the
+            # refused request is journaled and the session ended.
+            compte = get_user_model()._default_manager.filter(pk=request.session[SESSION_KEY]).first()
+            if compte is not None:
+                enregistrer_pour_compte(
+                    TypeEvenement.REFUS, Resultat.REFUS, compte, request=request, motif="session d'un compte fermé"
+                )
+            request.session.flush()
         return self.get_response(request)
 
 

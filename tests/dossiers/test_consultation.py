@@ -602,6 +602,10 @@ def test_habilitation_suspendue_pendant_la_consultation(client, db):
     assert reponse.status_code == 302 and reponse["Location"].startswith("/session-expiree/")
     sans_donnees(reponse, lu)
     assert evenements(habilitation, TypeEvenement.CONSULTATION).count() == 1
+    # The refused request is journaled, and the session ended on the server.
+    dernier = evenements(habilitation).latest("id")
+    assert (dernier.type, dernier.motif) == (TypeEvenement.REFUS, "session d'un compte fermé")
+    assert "_auth_user_id" not in client.session
 
 
 # --- Journal before data -------------------------------------------------------------------
