@@ -10,6 +10,7 @@ from django.utils import timezone
 from conventions.models import Caisse, Convention, Partenaire, Portee
 from conventions.validators import luhn_valide
 from habilitations.models import Contrat, EtatHabilitation, Habilitation, QualiteGreffier, Role, TypeCompte, User
+from journal.models import Evenement, Resultat, TypeEvenement
 
 MOT_DE_PASSE_STAFF = "Mot-de-passe-du-personnel-2026"
 MOT_DE_PASSE_PARTENAIRE = "Ab3dE5"
@@ -108,3 +109,22 @@ class HabilitationFactory(factory.django.DjangoModelFactory):
         if create:
             self.user.password = hash_de(valeur or MOT_DE_PASSE_PARTENAIRE)
             self.user.save(update_fields=["password"])
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """A consultation event of a habilitation, as dossiers.journal writes it (outside the chain:
+    tests of the screens set their own timestamps)."""
+
+    class Meta:
+        model = Evenement
+
+    class Params:
+        habilitation = None
+
+    type = TypeEvenement.CONSULTATION
+    resultat = Resultat.SUCCES
+    identifiant = factory.LazyAttribute(lambda o: o.habilitation.identifiant if o.habilitation else "")
+    habilitation_id = factory.LazyAttribute(lambda o: o.habilitation.pk if o.habilitation else None)
+    caisse = "131"
+    caisse_dossier = "131"
+    numero_allocataire = factory.Sequence(lambda n: f"{n:07d}")

@@ -15,7 +15,7 @@ from controle.recherche import Criteres
 from habilitations.models import Role
 from journal.models import Evenement, Resultat, TypeEvenement
 from tests.conftest import connecter_au_admin
-from tests.factories import ConventionFactory, HabilitationFactory, StaffFactory, caisse
+from tests.factories import ConsultationFactory, ConventionFactory, HabilitationFactory, StaffFactory, caisse
 
 
 @pytest.fixture
@@ -93,15 +93,8 @@ def test_l_export_a_les_lignes_de_la_recherche(client, officier):
     habilitation = HabilitationFactory()
     debut = timezone.now() - timedelta(days=3)
     for i in range(75):
-        Evenement.objects.create(
-            type=TypeEvenement.CONSULTATION,
-            resultat=Resultat.SUCCES,
-            identifiant=habilitation.identifiant,
-            habilitation_id=habilitation.pk,
-            caisse="131",
-            caisse_dossier="131",
-            numero_allocataire=f"{i:07d}",
-            horodatage=debut + timedelta(seconds=i // 3),
+        ConsultationFactory(
+            habilitation=habilitation, numero_allocataire=f"{i:07d}", horodatage=debut + timedelta(seconds=i // 3)
         )
     filtres = {"genre": "consultation", "identifiant": habilitation.identifiant}
     recherche = []

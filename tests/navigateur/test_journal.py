@@ -14,7 +14,14 @@ from playwright.sync_api import expect
 
 from habilitations.models import Role
 from journal.models import Evenement, Resultat, TypeEvenement
-from tests.factories import MOT_DE_PASSE_STAFF, ConventionFactory, HabilitationFactory, StaffFactory, caisse
+from tests.factories import (
+    MOT_DE_PASSE_STAFF,
+    ConsultationFactory,
+    ConventionFactory,
+    HabilitationFactory,
+    StaffFactory,
+    caisse,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,13 +34,8 @@ def donnees(base_transactionnelle):
     autre = HabilitationFactory(nom="AUTRE")
     debut = timezone.now() - timedelta(days=3)
     for i in range(60):
-        Evenement.objects.create(
-            type=TypeEvenement.CONSULTATION,
-            resultat=Resultat.SUCCES,
-            identifiant=habilitation.identifiant,
-            habilitation_id=habilitation.pk,
-            caisse="131",
-            caisse_dossier="131",
+        ConsultationFactory(
+            habilitation=habilitation,
             numero_allocataire=f"{i:07d}",
             rubrique="=Prestations" if i == 0 else "Prestations",
             horodatage=debut + timedelta(minutes=i // 2),
