@@ -192,6 +192,36 @@ def charger(nombre: int, par_caisse: dict[str, list[int]]) -> None:
         curseur.execute("ANALYZE journal_evenement")
 
 
+def charger_dossiers() -> None:
+    """The 200 000 dossiers of the Caf 131 that the events consult (numéros 1000000 to 1199999),
+    four in five in the Bouches-du-Rhône: the "hors territoire" indicator joins them."""
+    from django.db import connection
+
+    from conventions.models import Caisse
+    from dossiers.models import Dossier
+
+    caisse = Caisse.objects.get(numero="131")
+    if Dossier.objects.filter(caisse=caisse, numero_allocataire__gte="1000000").count() >= 200_000:
+        return
+    with connection.cursor() as curseur:
+        curseur.execute("SET statement_timeout = 0")
+        curseur.execute(
+            """
+            INSERT INTO dossiers_dossier (caisse_id, numero_allocataire, situation, situation_depuis,
+                motif_radiation, situation_familiale, situation_familiale_depuis, regime, surendettement,
+                references_bancaires, opposition_partage, adresse_complement, adresse_voie, code_postal,
+                commune, code_insee)
+            SELECT %s, lpad(n::text, 7, '0'), 'affilie', DATE '2020-01-01', '', 'marie', DATE '2015-01-01',
+                   'general', false, '', false, '', '1 rue de la Mesure',
+                   CASE WHEN mod(n, 5) = 0 THEN '8' || lpad(mod(n, 10000)::text, 4, '0') ELSE '13001' END,
+                   'Commune', '13201'
+            FROM generate_series(1000000, 1199999) AS n
+            ON CONFLICT DO NOTHING
+            """,
+            [caisse.pk],
+        )
+
+
 def mesurer(nom: str, fonction, n: int) -> tuple[float, float]:
     durees = []
     for _ in range(n):
@@ -282,6 +312,7 @@ def main() -> None:
     print(f"Chargement de {options.evenements:,} événements …", flush=True)
     debut = time.perf_counter()
     charger(options.evenements, par_caisse)
+    charger_dossiers()
     print(f"Base prête en {time.perf_counter() - debut:.0f} s.")
     mesures(options.requetes, par_caisse)
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import Concat, ExtractHour, ExtractIsoWeekDay, Substr, TruncDate, TruncHour
 from django.utils import timezone
 
@@ -187,35 +188,51 @@ def dossiers_par_jour(caisse, periode: Periode | None = None) -> dict[int, dict]
     return resultat
 
 
+def _departement_sql(colonne: str) -> str:
+    """_departement, in SQL: 2 digits, 3 for the overseas ones (97x)."""
+    return f"CASE WHEN substr({colonne}, 1, 2) = '97' THEN substr({colonne}, 1, 3) ELSE substr({colonne}, 1, 2) END"
+
+
 def hors_territoire(caisse, periode: Periode | None = None) -> dict[int, dict]:
     """Distinct dossiers consulted whose code postal lies outside the partner's département.
 
-    The dossier's code postal comes from dossiers.Dossier, by (Caf of the dossier, numéro):
-    one correlated lookup per consultation, in the database, on the table's unique key."""
-    code_postal_dossier = Dossier.objects.filter(
-        caisse__numero=OuterRef("caisse_dossier"), numero_allocataire=OuterRef("numero_allocataire")
-    ).values("code_postal")[:1]
-    code_postal_partenaire = Habilitation.objects.filter(pk=OuterRef("habilitation_id")).values(
-        "convention__partenaire__code_postal"
-    )[:1]
-    lignes = (
+    The journal refers to a dossier by (Caf of the dossier, numéro), not by a foreign key: the
+    distinct triples (habilitation, Caf, numéro) of the period are found first, then joined
+    once to the dossiers and the partners, in the database."""
+    consultees = (
         _consultations(caisse, periode)
         .exclude(numero_allocataire="")
-        .annotate(
-            cp_dossier=Subquery(code_postal_dossier, output_field=CharField()),
-            cp_partenaire=Subquery(code_postal_partenaire, output_field=CharField()),
-        )
-        .annotate(dep_dossier=_departement("cp_dossier"), dep_partenaire=_departement("cp_partenaire"))
-        .filter(cp_dossier__isnull=False, cp_partenaire__isnull=False)
-        .exclude(dep_dossier=F("dep_partenaire"))
-        .values("habilitation_id")
-        .annotate(
-            hors_territoire=Count(Concat("caisse_dossier", Value(":"), "numero_allocataire"), distinct=True),
-            departements=Count("dep_dossier", distinct=True),
-        )
+        .values("habilitation_id", "caisse_dossier", "numero_allocataire")
+        .distinct()
         .order_by()
     )
-    return {ligne.pop("habilitation_id"): ligne for ligne in lignes}
+    sql_consultees, parametres = consultees.query.sql_with_params()
+    departement = _departement_sql("d.code_postal")
+    # Dossiers per habilitation and département (a small result), then the partner's in Python.
+    requete = f"""
+        SELECT e.habilitation_id, {departement}, count(*)
+        FROM ({sql_consultees}) e
+        JOIN {Caisse._meta.db_table} c ON c.numero = e.caisse_dossier
+        JOIN {Dossier._meta.db_table} d ON d.caisse_id = c.id AND d.numero_allocataire = e.numero_allocataire
+        GROUP BY e.habilitation_id, {departement}
+    """
+    with connection.cursor() as curseur:
+        curseur.execute(requete, parametres)
+        par_departement = curseur.fetchall()
+    sieges = dict(
+        Habilitation.objects.filter(pk__in={pk for pk, _, _ in par_departement}).values_list(
+            "pk", "convention__partenaire__code_postal"
+        )
+    )
+    resultat: dict[int, dict] = {}
+    for pk, departement_dossier, nombre in par_departement:
+        siege = sieges.get(pk) or ""
+        if departement_dossier == (siege[:3] if siege.startswith("97") else siege[:2]):
+            continue
+        cible = resultat.setdefault(pk, {"hors_territoire": 0, "departements": 0})
+        cible["hors_territoire"] += nombre
+        cible["departements"] += 1
+    return resultat
 
 
 def adresses_multiples(caisse, periode: Periode | None = None) -> dict[int, dict]:
