@@ -22,8 +22,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Q, Value, When
-from django.db.models.functions import Concat, ExtractHour, ExtractIsoWeekDay, Substr, TruncDate, TruncHour
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Concat, ExtractHour, ExtractIsoWeekDay, TruncDate, TruncHour
 from django.utils import timezone
 
 from conventions.models import Caisse
@@ -97,13 +97,9 @@ def _consultations(caisse, periode):
     )
 
 
-def _departement(champ: str):
+def departement(code_postal: str) -> str:
     """The département of a code postal: 2 digits, 3 for the overseas ones (97x)."""
-    return Case(
-        When(**{f"{champ}__startswith": "97"}, then=Substr(champ, 1, 3)),
-        default=Substr(champ, 1, 2),
-        output_field=CharField(),
-    )
+    return code_postal[:3] if code_postal.startswith("97") else code_postal[:2]
 
 
 # --- One function per indicator: {habilitation_id: {column: value}} -------------------------
@@ -189,7 +185,7 @@ def dossiers_par_jour(caisse, periode: Periode | None = None) -> dict[int, dict]
 
 
 def _departement_sql(colonne: str) -> str:
-    """_departement, in SQL: 2 digits, 3 for the overseas ones (97x)."""
+    """departement(), in SQL."""
     return f"CASE WHEN substr({colonne}, 1, 2) = '97' THEN substr({colonne}, 1, 3) ELSE substr({colonne}, 1, 2) END"
 
 
@@ -207,14 +203,14 @@ def hors_territoire(caisse, periode: Periode | None = None) -> dict[int, dict]:
         .order_by()
     )
     sql_consultees, parametres = consultees.query.sql_with_params()
-    departement = _departement_sql("d.code_postal")
+    sql_departement = _departement_sql("d.code_postal")
     # Dossiers per habilitation and département (a small result), then the partner's in Python.
     requete = f"""
-        SELECT e.habilitation_id, {departement}, count(*)
+        SELECT e.habilitation_id, {sql_departement}, count(*)
         FROM ({sql_consultees}) e
         JOIN {Caisse._meta.db_table} c ON c.numero = e.caisse_dossier
         JOIN {Dossier._meta.db_table} d ON d.caisse_id = c.id AND d.numero_allocataire = e.numero_allocataire
-        GROUP BY e.habilitation_id, {departement}
+        GROUP BY e.habilitation_id, {sql_departement}
     """
     with connection.cursor() as curseur:
         curseur.execute(requete, parametres)
@@ -226,8 +222,7 @@ def hors_territoire(caisse, periode: Periode | None = None) -> dict[int, dict]:
     )
     resultat: dict[int, dict] = {}
     for pk, departement_dossier, nombre in par_departement:
-        siege = sieges.get(pk) or ""
-        if departement_dossier == (siege[:3] if siege.startswith("97") else siege[:2]):
+        if departement_dossier == departement(sieges.get(pk) or ""):
             continue
         cible = resultat.setdefault(pk, {"hors_territoire": 0, "departements": 0})
         cible["hors_territoire"] += nombre

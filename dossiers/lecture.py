@@ -903,19 +903,25 @@ def _cmu(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Restitu
     )
 
 
+COLONNES_ADRESSE = ("adresse_complement", "adresse_voie", "code_postal", "commune")
+
+
+def _adresse_postale(d: dict) -> str:
+    """The dossier's postal address, one line each, "16000 ANGOULEME" last (manual, Adresse)."""
+    lignes = (d["adresse_complement"], d["adresse_voie"], f"{d['code_postal']} {d['commune'].upper()}")
+    return "\n".join(ligne for ligne in lignes if ligne)
+
+
 def _adresse(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> Restitution:
     colonnes = []
     if acces.voit("adresse"):
-        colonnes += ["adresse_complement", "adresse_voie", "code_postal", "commune"]
+        colonnes += COLONNES_ADRESSE
     if acces.voit("code_insee"):
         colonnes.append("code_insee")
     d = _valeurs_dossier(dossier_id, *colonnes)
     lignes = []
     if acces.voit("adresse"):
-        adresse = "\n".join(
-            x for x in (d["adresse_complement"], d["adresse_voie"], f"{d['code_postal']} {d['commune'].upper()}") if x
-        )
-        lignes.append((acces.rubrique.champ("adresse").libelle, adresse))
+        lignes.append((acces.rubrique.champ("adresse").libelle, _adresse_postale(d)))
     if acces.voit("code_insee"):
         lignes.append((acces.rubrique.champ("code_insee").libelle, d["code_insee"]))
     return Restitution([Fiche("Adresse du dossier", lignes)])
@@ -937,17 +943,8 @@ def _residence(dossier_id: int, acces: Acces, periode: Periode, jour: date) -> R
     libelle = acces.rubrique.champ
     lignes = []
     if acces.voit("adresse"):
-        d = _valeurs_dossier(dossier_id, "adresse_complement", "adresse_voie", "code_postal", "commune")
-        lignes.append(
-            (
-                libelle("adresse").libelle,
-                "\n".join(
-                    x
-                    for x in (d["adresse_complement"], d["adresse_voie"], f"{d['code_postal']} {d['commune'].upper()}")
-                    if x
-                ),
-            )
-        )
+        d = _valeurs_dossier(dossier_id, *COLONNES_ADRESSE)
+        lignes.append((libelle("adresse").libelle, _adresse_postale(d)))
     if acces.voit("depuis"):
         actuel = (
             Logement.objects.filter(dossier_id=dossier_id, date_fin__isnull=True)
