@@ -1,8 +1,9 @@
-from django.http import Http404
 from django.shortcuts import render
 
 from dossiers.consultation import caisse_du_bandeau
+from habilitations.evenements import enregistrer_pour_compte
 from habilitations.perms import partenaire_requis
+from journal.models import Resultat, TypeEvenement
 
 from .forms import MessageForm
 
@@ -15,7 +16,11 @@ def dialogue(request):
     habilitation = request.user.habilitation
     caisse = caisse_du_bandeau(request.session, habilitation.convention)
     if caisse is None or not caisse.dialogue_ouvert:
-        raise Http404
+        # Not offered here: the page does not exist for this agent, and the attempt is journaled.
+        enregistrer_pour_compte(
+            TypeEvenement.REFUS, Resultat.REFUS, request.user, request=request, motif="dialogue non ouvert par la Caf"
+        )
+        return render(request, "404.html", status=404)
     if request.method == "POST":
         formulaire = MessageForm(request.POST)
         if formulaire.is_valid():

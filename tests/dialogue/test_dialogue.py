@@ -9,7 +9,7 @@ from django.utils import timezone
 from dialogue.models import Message
 from dossiers.consultation import SESSION_DOSSIER
 from dossiers.demo import creer_dossier
-from journal.models import Evenement
+from journal.models import Evenement, TypeEvenement
 from tests.factories import HabilitationFactory, caisse
 from tests.outils import texte
 
@@ -69,6 +69,9 @@ def test_introuvable_quand_la_caf_ne_l_a_pas_ouverte(client, agent):
     assert client.get(DIALOGUE).status_code == 404
     assert envoyer(client).status_code == 404
     assert not Message.objects.exists()
+    # Each attempt is a refused access in the journal.
+    refus = Evenement.objects.filter(type=TypeEvenement.REFUS, motif="dialogue non ouvert par la Caf")
+    assert refus.count() == 2 and set(refus.values_list("identifiant", flat=True)) == {agent.identifiant}
 
 
 def test_formulaire_prerempli_avec_les_noms_de_l_agent(client, agent):
