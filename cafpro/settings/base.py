@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dossiers",
     "dialogue",
     "controle",
+    "documents",
 ]
 
 MIDDLEWARE = [
