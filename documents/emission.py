@@ -15,7 +15,7 @@ from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 
 from . import blocs as formes
-from .models import DocumentEmis, NatureDocument
+from .models import DocumentEmis, Nature
 
 CLE_PIECES = "documents.pieces"
 CLE_LOTS_AFFICHES = "documents.lots_affiches"
@@ -38,7 +38,7 @@ def emettre(
     partenaire_id: int | None = None,
 ) -> DocumentEmis:
     """Store one document and journal its issue. ValueError if the content is malformed."""
-    nature = NatureDocument(nature)
+    nature = Nature(nature)
     titre = formes.valider_titre(titre)
     blocs = formes.valider(blocs)
     if not caisse:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from . import blocs as formes
 
 
-class NatureDocument(models.TextChoices):
+class Nature(models.TextChoices):
     CONVENTION = "convention", "convention de service"
     DEMANDE_ACCES = "demande_acces", "demande d'accès au service Cafpro"
     DESIGNATION_RESPONSABLE = "designation_responsable", "désignation d'un responsable habilitations"
@@ -42,7 +42,7 @@ class DocumentEmisQuerySet(models.QuerySet):
 
 class DocumentEmis(models.Model):
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
-    nature = models.CharField("nature", max_length=30, choices=NatureDocument.choices)
+    nature = models.CharField("nature", max_length=30, choices=Nature.choices)
     titre = models.CharField("titre", max_length=200)
     caisse = models.CharField("caisse", max_length=4)  # the issuing Caf's numéro
     convention_id = models.BigIntegerField("convention", null=True, blank=True, db_index=True)
@@ -68,7 +68,7 @@ class DocumentEmis(models.Model):
                 name="%(app_label)s_%(class)s_titre_et_caisse",
             ),
             models.CheckConstraint(
-                condition=models.Q(nature__in=NatureDocument.values),
+                condition=models.Q(nature__in=Nature.values),
                 name="%(app_label)s_%(class)s_nature_connue",
             ),
         ]

@@ -1,7 +1,7 @@
 import pytest
 
 from documents.emission import emettre
-from documents.models import NatureDocument
+from documents.models import Nature
 
 # Every block type, with the accents and signs of French letters.
 BLOCS_COMPLETS = [
@@ -34,7 +34,7 @@ BLOCS_COMPLETS = [
 @pytest.fixture
 def document_131(db):
     return emettre(
-        NatureDocument.DEMANDE_ACCES,
+        Nature.DEMANDE_ACCES,
         "Demande d'accès — Hélène MARTIN",
         BLOCS_COMPLETS,
         caisse="131",

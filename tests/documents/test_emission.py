@@ -5,14 +5,14 @@ import uuid
 import pytest
 
 from documents.emission import emettre
-from documents.models import DocumentEmis, DocumentEmisError, NatureDocument
+from documents.models import DocumentEmis, DocumentEmisError, Nature
 from journal.models import Evenement, Resultat, TypeEvenement
 
 
 def test_emettre_stocke_et_journalise(document_131):
     document = DocumentEmis.objects.get()
     assert document.pk == document_131.pk
-    assert document.nature == NatureDocument.DEMANDE_ACCES
+    assert document.nature == Nature.DEMANDE_ACCES
     assert document.caisse == "131" and document.emis_par == "gestion.test131"
     assert document.habilitation_id == 42
     assert len(document.empreinte) == 64 and document.intact
