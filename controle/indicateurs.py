@@ -14,6 +14,9 @@ Conventions, written out on the page too (templates/controle/indicateurs.html):
 - a day's dossiers are the distinct (Caf of the dossier, numéro d'allocataire) pairs;
 - a dossier's département is the first two digits of its code postal (three for 97x);
 - "several addresses at once" means two or more client addresses within one local hour.
+
+One indicator is not per habilitation: `pulverisation` (identifiant spraying) groups the failed
+logins of every Caf, and those that belong to none, by client address.
 """
 
 from collections import defaultdict
@@ -22,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, Q, Value
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, Value, When
 from django.db.models.functions import Concat, ExtractHour, ExtractIsoWeekDay, TruncDate, TruncHour
 from django.utils import timezone
 
@@ -42,6 +45,11 @@ SEUIL_DOSSIERS_JOUR = 10
 FACTEUR_INHABITUEL = 2
 # The zero-check lists at most this many events (it counts them all).
 LIMITE_LISTE = 200
+# Identifiant spraying: an address is listed from PLUSIEURS distinct identifiants that failed
+# from it over the period, and flagged from SEUIL_PULVERISATION; at most LIMITE_ADRESSES rows.
+PLUSIEURS_IDENTIFIANTS = 2
+SEUIL_PULVERISATION = 5
+LIMITE_ADRESSES = 100
 
 # Columns the officer may sort the table by (?tri=<column> or ?tri=-<column>).
 COLONNES_TRI = (
@@ -290,6 +298,60 @@ def consultations_hors_droits(caisse, periode: Periode | None = None) -> Verific
     }
     evenements = list(requete.order_by("-horodatage", "-id")[:LIMITE_LISTE])
     return Verification(nombre, evenements, par_habilitation)
+
+
+# --- Identifiant spraying: one row per client address -------------------------------------
+
+
+@dataclass
+class Pulverisation:
+    adresses: list[dict] = field(default_factory=list)
+    # More addresses than LIMITE_ADRESSES qualified: only the first ones are listed.
+    tronquee: bool = False
+
+
+def pulverisation(caisse, periode: Periode | None = None) -> Pulverisation:
+    """Client addresses from which several distinct identifiants failed to log in over the period:
+    any Caf's identifiants, unknown ones, and the throttle's refusals (`caisse` "").
+
+    Per address: distinct identifiants and failed attempts, and how many of them are this
+    Caisse's — a failure written under its numéro, or any failure (a throttle refusal is written
+    before the identifiant is looked up, with no Caisse) on the identifiant of one of its
+    habilitations. Addresses that touched this Caisse come first. One query, grouped in the
+    database: one row per address comes back, at most LIMITE_ADRESSES + 1."""
+    numero = numero_de(caisse)
+    periode = periode or Periode.jours()
+    identifiants_de_la_caisse = Habilitation.objects.filter(convention__caisse__numero=numero).values("user__username")
+    de_la_caisse = Q(caisse=numero) | Q(identifiant__in=identifiants_de_la_caisse)
+    lignes = list(
+        Evenement.objects.filter(
+            type=TypeEvenement.CONNEXION,
+            resultat__in=[Resultat.ECHEC, Resultat.REFUS],
+            horodatage__gte=periode.debut,
+            horodatage__lt=periode.fin,
+            adresse_ip__isnull=False,
+        )
+        .exclude(identifiant="")
+        .values("adresse_ip")
+        .annotate(
+            identifiants=Count("identifiant", distinct=True),
+            echecs=Count("id"),
+            identifiants_caisse=Count("identifiant", distinct=True, filter=de_la_caisse),
+            echecs_caisse=Count("id", filter=de_la_caisse),
+            premier=Min("horodatage"),
+            dernier=Max("horodatage"),
+        )
+        .filter(identifiants__gte=PLUSIEURS_IDENTIFIANTS)
+        .annotate(
+            touche_la_caisse=Case(
+                When(identifiants_caisse__gt=0, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("-touche_la_caisse", "-identifiants", "-echecs", "adresse_ip")[: LIMITE_ADRESSES + 1]
+    )
+    for ligne in lignes:
+        ligne["signalee"] = ligne["identifiants"] >= SEUIL_PULVERISATION
+    return Pulverisation(lignes[:LIMITE_ADRESSES], len(lignes) > LIMITE_ADRESSES)
 
 
 # --- The table ---------------------------------------------------------------------------

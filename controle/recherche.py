@@ -7,18 +7,21 @@ its dossiers by other Cafs' agents (`caisse_dossier`). Each side is read through
 no OR across two indexes, so a page costs the same at the first and the millionth event.
 
 `rechercher(caisse, criteres, apres=None, limite=50) -> Page` is the one entry point (screens,
-export, benchmark).
+export, benchmark). `tentatives_sans_caisse(criteres, apres, limite) -> Page` reads the failed
+logins that belong to no Caisse (`caisse` ""), which every Caisse's officers see, the same way.
 """
 
 import heapq
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.fields.json import KT
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.utils import timezone
 
 from habilitations.models import Habilitation
+from journal.ecriture import neutraliser
 from journal.models import Evenement, Resultat, TypeEvenement
 
 # The kinds of event the screens offer, as the issue names them: (type, resultat or None).
@@ -158,7 +161,19 @@ def _filtres(criteres: Criteres, habilitations: list[int] | None) -> dict:
 def _cote(qs, apres, limite):
     if apres is not None:
         qs = qs.filter(TupleLessThan(Tuple(F("horodatage"), F("id")), apres))
-    return list(qs.only(*COLONNES).order_by("-horodatage", "-id")[: limite + 1])
+    # The holder's name as a management event recorded it (see `titulaire`), not the whole details.
+    qs = qs.only(*COLONNES).annotate(titulaire_enregistre=KT("details__titulaire"))
+    return list(qs.order_by("-horodatage", "-id")[: limite + 1])
+
+
+def _page(evenements: list[Evenement], limite: int) -> Page:
+    """The first `limite` of `limite + 1` events, and the keyset of the next page if there is one."""
+    suivant = None
+    if len(evenements) > limite:
+        evenements = evenements[:limite]
+        dernier = evenements[-1]
+        suivant = (dernier.horodatage, dernier.id)
+    return Page(evenements, suivant)
 
 
 def rechercher(
@@ -194,12 +209,44 @@ def rechercher(
         listes.append(_cote(journal.filter(caisse_dossier=caisse).exclude(caisse_dossier=F("caisse")), apres, limite))
 
     fusion = list(heapq.merge(*listes, key=lambda e: (e.horodatage, e.id), reverse=True))
-    evenements = fusion[:limite]
-    suivant = None
-    if len(fusion) > limite:
-        dernier = evenements[-1]
-        suivant = (dernier.horodatage, dernier.id)
-    return Page(evenements, suivant)
+    return _page(fusion[: limite + 1], limite)
+
+
+# Failed logins written with no Caisse: an identifiant that matches no partner account (the
+# portal's "identifiant inconnu"), the per-address throttle's refusals (written before the
+# identifiant is looked up), and the staff login's failures (habilitations.second_facteur).
+# No Caf owns them, so every Caf's Responsables Sécurité see them.
+TENTATIVES_SANS_CAISSE = Q(type=TypeEvenement.CONNEXION, resultat__in=[Resultat.ECHEC, Resultat.REFUS]) | Q(
+    type=TypeEvenement.VERROUILLAGE
+)
+
+
+def tentatives_sans_caisse(
+    criteres: Criteres | None = None, apres: tuple[datetime, int] | None = None, limite: int = 50
+) -> Page:
+    """One page of the failed logins that belong to no Caisse, newest first.
+
+    Only the period and the client address of `criteres` apply. One query on the
+    (caisse, horodatage, id) index, `caisse = ''`, keyset and LIMIT as `rechercher`."""
+    criteres = criteres or Criteres()
+    filtres = _filtres(
+        Criteres(debut=criteres.debut, fin=criteres.fin, adresse_ip=criteres.adresse_ip, jusqua=criteres.jusqua),
+        None,
+    )
+    journal = Evenement.objects.filter(TENTATIVES_SANS_CAISSE, caisse="", **filtres)
+    return _page(_cote(journal, apres, limite), limite)
+
+
+def titulaire(evenement: Evenement, habilitation: Habilitation | None) -> str:
+    """The holder of the event's habilitation as the screens and the export name him: the name
+    the event recorded (`details["titulaire"]`, "NOM Prénom" when a gestionnaire acted on the
+    habilitation), else the habilitation's current name ("" if neither)."""
+    enregistre = getattr(evenement, "titulaire_enregistre", None)
+    if enregistre is None and "details" not in evenement.get_deferred_fields():
+        enregistre = (evenement.details or {}).get("titulaire") if isinstance(evenement.details, dict) else None
+    if enregistre and (nom := neutraliser(enregistre, 150).strip()):
+        return nom
+    return f"{habilitation.nom} {habilitation.prenom}" if habilitation else ""
 
 
 def lots(caisse: str, criteres: Criteres | None = None, lot: int = 1000):

@@ -14,9 +14,19 @@ from django.utils import timezone
 from habilitations.models import Habilitation
 
 from .export import reponse_csv
-from .forms import RechercheForm
+from .forms import RechercheForm, TentativesForm
 from .perms import contexte_admin, journaliser_lecture, lecture_du_journal, refuser, responsable_securite_requis
-from .recherche import Criteres, Page, cle_page, habilitations_de, libelle, lire_cle, rechercher
+from .recherche import (
+    Criteres,
+    Page,
+    cle_page,
+    habilitations_de,
+    libelle,
+    lire_cle,
+    rechercher,
+    tentatives_sans_caisse,
+    titulaire,
+)
 
 TAILLE_PAGE = 50
 TAILLE_CHRONOLOGIE = 200
@@ -42,11 +52,13 @@ def lignes(caisse, evenements):
     resultat = []
     for e in evenements:
         periodes = surveillances.get(e.habilitation_id, ())
+        habilitation = habilitations.get(e.habilitation_id)
         resultat.append(
             {
                 "evenement": e,
                 "libelle": libelle(e),
-                "habilitation": habilitations.get(e.habilitation_id),
+                "habilitation": habilitation,
+                "titulaire": titulaire(e, habilitation),
                 "surveillee": any(debut <= e.horodatage < fin for debut, fin in periodes),
             }
         )
@@ -198,5 +210,36 @@ def dossier(request):
             "lignes": lignes(caisse, page.evenements),
             "liens": _liens(request, page),
             "caisse": caisse,
+        },
+    )
+
+
+@lecture_du_journal
+@responsable_securite_requis
+def tentatives_inconnues(request):
+    """Failed logins that belong to no Caf (an unknown identifiant, the per-address throttle, the
+    staff login): every Caf's officers see them, since none owns them."""
+    if (refus := _sans_caisse(request)) is not None:
+        return refus
+    form = TentativesForm(request.GET or None)
+    page = Page()
+    if not form.is_bound or form.is_valid():
+        criteres = form.criteres() if form.is_bound else Criteres()
+        page = tentatives_sans_caisse(criteres, lire_cle(request.GET.get("apres", "")), TAILLE_PAGE)
+        filtres = form.resume() if form.is_bound else {}
+    else:
+        filtres = {"erreur": True}
+    journaliser_lecture(
+        request, "identifiants inconnus", {"filtres": filtres, "apres": request.GET.get("apres", "")[:60]}
+    )
+    return _rendre(
+        request,
+        "controle/tentatives_inconnues.html",
+        {
+            "title": "Tentatives sur des identifiants inconnus",
+            "form": form,
+            "lignes": [{"evenement": e, "libelle": libelle(e)} for e in page.evenements],
+            "liens": _liens(request, page),
+            "caisse": request.user.caisse,
         },
     )

@@ -48,6 +48,7 @@ def indicateurs(request):
     journaliser_lecture(request, "indicateurs", {"periode": [str(periode.debut), str(periode.fin)]})
     tri = request.GET.get("tri", "")
     lignes, verification = ind.tableau(caisse, periode, tri)
+    pulverisation = ind.pulverisation(caisse, periode)
     colonne = tri.lstrip("-") if tri.lstrip("-") in ind.COLONNES_TRI else "echecs"
     tri_actuel = tri if tri.lstrip("-") in ind.COLONNES_TRI else "-echecs"
     parametres = request.GET.copy()
@@ -64,6 +65,10 @@ def indicateurs(request):
             fin_affichee=(periode.fin - timedelta(days=1)).date(),
             lignes=lignes,
             verification=verification,
+            pulverisation=pulverisation,
+            seuil_pulverisation=ind.SEUIL_PULVERISATION,
+            plusieurs_identifiants=ind.PLUSIEURS_IDENTIFIANTS,
+            debut_affiche=periode.debut.date(),
             tri=tri_actuel,
             colonne_tri=colonne,
             base_query=parametres.urlencode(),
