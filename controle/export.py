@@ -10,7 +10,7 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .recherche import Criteres, habilitations_de, libelle, lots
+from .recherche import Criteres, habilitations_de, libelle, lots, titulaire
 
 BOM = "\ufeff"
 ENTETES = [
@@ -60,7 +60,7 @@ def ligne(evenement, habilitation) -> list[str]:
         evenement.get_resultat_display(),
         evenement.identifiant,
         evenement.habilitation_id or "",
-        f"{habilitation.nom} {habilitation.prenom}" if habilitation else "",
+        titulaire(evenement, habilitation),
         convention.partenaire.raison_sociale if convention else "",
         convention.numero if convention else "",
         convention.profil if convention else "",
