@@ -13,5 +13,6 @@ urlpatterns = [
     path("mot-de-passe/", porte.mot_de_passe, name="mot_de_passe"),
     path("portail/", include("dossiers.urls")),
     path("gestion/controle/", include("controle.urls")),
+    path("gestion/documents/", include("documents.urls")),
     path("gestion/", admin.site.urls),
 ]

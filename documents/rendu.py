@@ -166,7 +166,8 @@ def _entete(bloc) -> Table:
 
 def _champs(bloc) -> Table:
     largeur_valeur = LARGEUR_UTILE * 0.6
-    pointilles = "." * int((largeur_valeur - 8) / stringWidth(".", POLICE, 10))
+    # Within the cell's paddings (6 pt each side by default), with room to spare.
+    pointilles = "." * int((largeur_valeur - 20) / stringWidth(".", POLICE, 10))
     lignes = [[_p(libelle, "cellule_gras"), _p(valeur or pointilles)] for libelle, valeur in bloc["lignes"]]
     table = Table(lignes, colWidths=[LARGEUR_UTILE - largeur_valeur, largeur_valeur])
     table.setStyle(
