@@ -261,9 +261,12 @@ def elements_pdf(blocs: list[dict]) -> list[Flowable]:
         elif genre == "signatures":
             elements.append(_signatures(bloc))
         elif genre == "saut_de_page":
-            elements.append(PageBreak())
+            if elements and not isinstance(elements[-1], PageBreak):  # never a blank page
+                elements.append(PageBreak())
         else:  # valider() refused it before it was stored
             raise ValueError(f"type de bloc inconnu {genre!r}")
+    while elements and isinstance(elements[-1], PageBreak):
+        elements.pop()
     return elements
 
 

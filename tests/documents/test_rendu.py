@@ -102,3 +102,16 @@ def test_des_cases_trop_longues_pour_une_ligne_passent_en_texte(db):
     )
     contenu = texte_pdf(pdf(document))
     assert "[X] Option numéro 2" in contenu and "[ ] Option numéro 5" in contenu
+
+
+def test_un_saut_de_page_en_fin_ne_laisse_pas_de_page_blanche(db):
+    from documents.emission import emettre
+
+    document = emettre(
+        "lettre_envoi",
+        "Sauts",
+        [{"type": "saut_de_page"}, {"type": "titre", "texte": "Seule page"}, {"type": "saut_de_page"}],
+        caisse="131",
+        acteur="gestion.test131",
+    )
+    assert len(PdfReader(io.BytesIO(pdf(document))).pages) == 1
