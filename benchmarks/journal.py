@@ -76,7 +76,7 @@ def siret(n: int) -> str:
 
 def habilitations_de_bench() -> dict[str, list[int]]:
     """A hundred habilitations per Caf, under one convention each (created once)."""
-    from conventions.models import Caisse, Convention, Partenaire
+    from conventions.models import Caisse, Convention, DesignationResponsable, Partenaire
     from habilitations.models import EtatHabilitation, Habilitation, TypeCompte, User
 
     par_caisse: dict[str, list[int]] = {}
@@ -92,14 +92,22 @@ def habilitations_de_bench() -> dict[str, list[int]]:
                 "ville": "Marseille",
                 "representant_nom": "Mesure",
                 "representant_qualite": "Directeur",
-                "responsable_nom": "Mesure",
-                "responsable_prenom": "Camille",
             },
         )
+        if not partenaire.designations.exists():
+            DesignationResponsable.objects.create(partenaire=partenaire, nom="Mesure", prenom="Camille")
         convention, _ = Convention.objects.get_or_create(
             caisse=caisse,
             numero=f"BENCH-{numero}",
-            defaults={"partenaire": partenaire, "profil": "T13", "date_effet": date(2025, 1, 1)},
+            defaults={
+                "partenaire": partenaire,
+                "profil": "T13",
+                "date_effet": date(2025, 1, 1),
+                "signataire_caf": "Le directeur",
+                "date_signature_caf": date(2025, 1, 1),
+                "signataire_partenaire": "Le président",
+                "date_signature_partenaire": date(2025, 1, 1),
+            },
         )
         existantes = list(Habilitation.objects.filter(convention=convention).values_list("pk", flat=True))
         manquantes = HABILITATIONS_PAR_CAISSE - len(existantes)

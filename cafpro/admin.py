@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from habilitations.second_facteur import ConnexionPersonnelForm, attend_second_facteur, verification
+from habilitations.tableau_de_bord import a_faire
 
 
 class CafproAdminSite(admin.AdminSite):
@@ -29,6 +30,12 @@ class CafproAdminSite(admin.AdminSite):
         if attend_second_facteur(request.user):
             return redirect("admin:verification")
         return super().login(request, extra_context)
+
+    def index(self, request, extra_context=None):
+        # A gestionnaire's home page starts with what needs doing today, each count a link.
+        if getattr(request.user, "est_gestionnaire", False) and request.user.caisse_id:
+            extra_context = {**(extra_context or {}), "a_faire": a_faire(request.user.caisse_id)}
+        return super().index(request, extra_context)
 
     def get_urls(self):
         return [

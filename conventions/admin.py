@@ -1,11 +1,28 @@
-from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+import uuid
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from documents.emission import emettre
+from documents.models import Nature
 from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 
-from .models import Caisse, Convention, EtatConvention, Partenaire, RoutageCodePostal
+from . import courriers
+from .models import (
+    Caisse,
+    Convention,
+    DesignationResponsable,
+    EtatConvention,
+    Partenaire,
+    RoutageCodePostal,
+    aujourd_hui,
+)
 from .validators import normaliser_siret
 
 
@@ -203,36 +220,93 @@ class ConventionInline(admin.TabularInline):
         return False
 
 
+class DesignationForm(forms.ModelForm):
+    class Meta:
+        model = DesignationResponsable
+        fields = "__all__"  # noqa: DJ007 — the inline chooses the fields
+
+
+class DesignationInline(admin.StackedInline):
+    """The désignations received, newest first: "le changement de responsable habilitations
+    doit faire l'objet d'une nouvelle désignation" (04-… forms), so each one is kept and a
+    change is a new one, never an edit."""
+
+    model = DesignationResponsable
+    form = DesignationForm
+    fields = ["prenom", "nom", "telephone", "telecopie", "email", "adresse", "date_designation", "recue_le"]
+    readonly_fields = ["enregistree_par", "cree_le"]
+    extra = 0
+    min_num = 1
+    can_delete = False
+    verbose_name = "désignation d'un responsable habilitations"
+    verbose_name_plural = (
+        "responsable habilitations (le plus récent en premier ; un changement = une nouvelle désignation)"
+    )
+
+    def has_view_permission(self, request, obj=None):
+        return PerimetreCaisseAdmin._gere(request)
+
+    def has_add_permission(self, request, obj=None):
+        return PerimetreCaisseAdmin._gere(request)
+
+    def has_change_permission(self, request, obj=None):
+        # Shown read-only once received; a new row is the only way to change.
+        return False
+
+
 @admin.register(Partenaire)
 class PartenaireAdmin(PerimetreCaisseAdmin):
     form = PartenaireForm
-    list_display = ["raison_sociale", "siret", "ville", "caisse", "responsable"]
-    list_filter = ["caisse"]
-    search_fields = ["raison_sociale", "siret", "ville", "code_postal", "responsable_nom"]
+    list_display = ["raison_sociale", "categorie", "siret", "ville", "caisse", "responsable"]
+    list_filter = ["categorie", "caisse"]
+    search_fields = ["raison_sociale", "siret", "ville", "code_postal", "designations__nom"]
     list_select_related = ["caisse"]
-    inlines = [ConventionInline]
+    inlines = [DesignationInline, ConventionInline]
+    actions = ["editer_designation"]
     fieldsets = [
-        (None, {"fields": ["caisse", "raison_sociale", "siret"]}),
+        (None, {"fields": ["caisse", "raison_sociale", "categorie", "siret"]}),
         ("Siège social", {"fields": ["adresse", "code_postal", "ville", "telephone", "email"]}),
         ("Représentant", {"fields": ["representant_nom", "representant_qualite"]}),
-        (
-            "Responsable habilitations",
-            {
-                "fields": [
-                    "responsable_prenom",
-                    "responsable_nom",
-                    "responsable_telephone",
-                    "responsable_telecopie",
-                    "responsable_email",
-                    "responsable_adresse",
-                ]
-            },
-        ),
     ]
+
+    def get_list_filter(self, request):
+        return self.list_filter if request.user.is_superuser else [f for f in self.list_filter if f != "caisse"]
 
     @admin.display(description="responsable habilitations")
     def responsable(self, obj):
-        return f"{obj.responsable_prenom} {obj.responsable_nom}"
+        return obj.responsable or "—"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not DesignationResponsable:
+            return super().save_formset(request, form, formset, change)
+        for designation in formset.save(commit=False):
+            designation.enregistree_par = request.user.username
+            designation.save()
+            self.journaliser(
+                request,
+                f"désignation d'un responsable habilitations : {designation} pour {form.instance}",
+                form.instance.caisse.numero,
+                objet=f"conventions.designationresponsable:{designation.pk}",
+                partenaire=f"conventions.partenaire:{form.instance.pk}",
+            )
+        return None
+
+    @admin.action(description="Éditer le formulaire de désignation d'un responsable habilitations")
+    def editer_designation(self, request, queryset):
+        lot, jour = uuid.uuid4(), aujourd_hui()
+        for partenaire in queryset:
+            titre, blocs = courriers.designation_responsable(partenaire, jour)
+            emettre(
+                Nature.DESIGNATION_RESPONSABLE,
+                titre,
+                blocs,
+                caisse=partenaire.caisse.numero,
+                acteur=request.user.username,
+                request=request,
+                lot=lot,
+                partenaire_id=partenaire.pk,
+            )
+        return redirect("documents:lot", lot)
 
 
 class ConventionForm(forms.ModelForm):
@@ -264,15 +338,48 @@ class EtatConventionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ConventionASuivreFilter(admin.SimpleListFilter):
+    """The gestionnaire's dashboard counts on conventions (habilitations.tableau_de_bord)."""
+
+    title = "à suivre"
+    parameter_name = "a_suivre"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("fenetre_denonciation", "échéance annuelle dans les deux mois"),
+            ("non_signees", "en attente de signature"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "fenetre_denonciation":
+            return queryset.dans_la_fenetre_de_denonciation()
+        if self.value() == "non_signees":
+            return queryset.etat(EtatConvention.NON_SIGNEE)
+        return queryset
+
+
+class AnnulationResiliationForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif de l'annulation",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text="Pourquoi la résiliation enregistrée était une erreur. L'annulation est journalisée.",
+    )
+
+
+CHAMPS_RESILIATION = ["date_resiliation", "motif_resiliation"]
+
+
 @admin.register(Convention)
 class ConventionAdmin(PerimetreCaisseAdmin):
     form = ConventionForm
     list_display = ["numero", "partenaire", "profil", "portee", "date_effet", "etat_affiche", "date_fin"]
-    list_filter = [EtatConventionFilter, "profil", "portee", "caisse"]
+    list_filter = [EtatConventionFilter, ConventionASuivreFilter, "profil", "portee", "caisse"]
     search_fields = ["numero", "partenaire__raison_sociale", "partenaire__siret"]
     list_select_related = ["partenaire", "caisse"]
     filter_horizontal = ["caisses_multi"]
-    readonly_fields = ["etat_affiche", "date_fin"]
+    readonly_fields = ["etat_affiche", "date_fin", "annulation_affichee"]
+    actions = ["editer_convention", "annuler_resiliation"]
     fieldsets = [
         (None, {"fields": ["numero", "caisse", "partenaire", "profil"]}),
         ("Portée de l'accès", {"fields": ["portee", "caisses_multi"]}),
@@ -286,7 +393,9 @@ class ConventionAdmin(PerimetreCaisseAdmin):
                     "date_signature_partenaire",
                     "date_effet",
                     "etat_affiche",
-                ]
+                ],
+                "description": "La convention prend effet à sa signature par les deux parties (article 5) : "
+                "tant qu'une signature manque, aucun accès n'est ouvert.",
             },
         ),
         (
@@ -297,13 +406,24 @@ class ConventionAdmin(PerimetreCaisseAdmin):
                     "denonciation_par",
                     "date_resiliation",
                     "motif_resiliation",
+                    "annulation_affichee",
                     "date_fin",
                 ],
                 "description": "Dénonciation par l'une ou l'autre partie au plus tard deux mois avant "
-                "l'échéance annuelle ; résiliation immédiate par la Caf en cas de manquement.",
+                "l'échéance annuelle ; résiliation immédiate et définitive par la Caf en cas de manquement.",
             },
         ),
     ]
+
+    def get_list_filter(self, request):
+        # A gestionnaire sees one Caf: a filter listing the 123 would only mislead.
+        return self.list_filter if request.user.is_superuser else [f for f in self.list_filter if f != "caisse"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.date_resiliation:
+            # Final: only the action "Annuler une résiliation faite par erreur" undoes it.
+            return [*self.readonly_fields, *CHAMPS_RESILIATION]
+        return self.readonly_fields
 
     @admin.display(description="état")
     def etat_affiche(self, obj):
@@ -312,7 +432,17 @@ class ConventionAdmin(PerimetreCaisseAdmin):
         etat = obj.etat()
         if etat == EtatConvention.EN_FIN:
             return f"{etat.label} le {obj.date_fin:%d/%m/%Y}"
+        if etat == EtatConvention.EN_ATTENTE:
+            return f"{etat.label} (le {obj.date_effet:%d/%m/%Y})"
         return etat.label
+
+    @admin.display(description="résiliation annulée")
+    def annulation_affichee(self, obj):
+        if obj.pk is None or not obj.resiliation_annulee_le:
+            return "—"
+        return (
+            f"le {timezone.localtime(obj.resiliation_annulee_le):%d/%m/%Y à %H:%M} : {obj.motif_annulation_resiliation}"
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -325,3 +455,60 @@ class ConventionAdmin(PerimetreCaisseAdmin):
                     convention=obj.numero,
                     date_fin=obj.date_fin.isoformat(),
                 )
+
+    # Forms of the apps above this one joined to the package, as (nature, builder(convention, le)):
+    # habilitations adds the blank demande d'accès (conventions never imports habilitations).
+    formulaires_joints: list = []
+
+    @admin.action(description="Éditer la convention avec ses annexes, la lettre d'envoi et les formulaires")
+    def editer_convention(self, request, queryset):
+        """The package the Caf sends (04-… envoi letter): the convention in two copies, a blank
+        demande d'accès, the désignation of a responsable habilitations."""
+        lot, jour = uuid.uuid4(), aujourd_hui()
+        for convention in queryset.select_related("caisse", "partenaire"):
+            for nature, (titre, blocs) in (
+                (Nature.LETTRE_ENVOI, courriers.lettre_envoi(convention, jour)),
+                (Nature.CONVENTION, courriers.convention(convention, jour)),
+                *((nature, construire(convention, jour)) for nature, construire in self.formulaires_joints),
+                (Nature.DESIGNATION_RESPONSABLE, courriers.designation_responsable(convention.partenaire, jour)),
+            ):
+                emettre(
+                    nature,
+                    titre,
+                    blocs,
+                    caisse=convention.caisse.numero,
+                    acteur=request.user.username,
+                    request=request,
+                    lot=lot,
+                    convention_id=convention.pk,
+                    partenaire_id=convention.partenaire_id,
+                )
+        return redirect("documents:lot", lot)
+
+    @admin.action(description="Annuler une résiliation faite par erreur")
+    def annuler_resiliation(self, request, queryset):
+        form = AnnulationResiliationForm(request.POST if "appliquer" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/conventions/annulation_resiliation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Annuler une résiliation faite par erreur",
+                    "form": form,
+                    "conventions": queryset,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "opts": self.model._meta,
+                },
+            )
+        for convention in queryset.select_related("caisse"):
+            try:
+                with transaction.atomic():
+                    convention.annuler_resiliation(form.cleaned_data["motif"], request.user, request)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"Résiliation de la convention {convention.numero} annulée.", messages.SUCCESS
+                )
+        return None

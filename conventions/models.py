@@ -8,15 +8,17 @@ import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from profils.definitions import profil_choices
+from journal.ecriture import enregistrer
+from journal.models import Resultat, TypeEvenement
+from profils.definitions import PROFIL_GREFFIERS, profil_choices
 
 from .dates import ajouter_annees, ajouter_mois
-from .validators import valider_code_postal, valider_siret
+from .validators import valider_code_postal, valider_siret, valider_telephone
 
 CMAF = "CMAF"
 
@@ -124,6 +126,22 @@ class RoutageCodePostal(models.Model):
             raise ValidationError({"caisse": "La Caisse Maritime ne peut pas être atteinte par un code postal."})
 
 
+class CategoriePartenaire(models.TextChoices):
+    """The kind of organisation: it decides which profiles it may sign for (T12: BAJ only)."""
+
+    COMMUNE = "commune", "commune ou mairie"
+    CCAS = "ccas", "CCAS ou CIAS"
+    DEPARTEMENT = "departement", "conseil départemental"
+    INTERCOMMUNALITE = "intercommunalite", "métropole ou intercommunalité"
+    BAILLEUR = "bailleur", "bailleur social"
+    BAJ = "baj", "bureau d'aide juridictionnelle"
+    SURENDETTEMENT = "surendettement", "commission de surendettement"
+    ASSURANCE_MALADIE = "assurance_maladie", "organisme d'assurance maladie"
+    TUTELLE = "tutelle", "tuteur, curateur ou mandataire judiciaire"
+    ASSOCIATION = "association", "association ou prestataire d'action sociale"
+    AUTRE = "autre", "autre organisme"
+
+
 class Partenaire(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey(
@@ -134,6 +152,13 @@ class Partenaire(models.Model):
         verbose_name="Caf gestionnaire",
     )
     raison_sociale = models.CharField("raison sociale", max_length=200)
+    categorie = models.CharField(
+        "catégorie",
+        max_length=20,
+        choices=CategoriePartenaire.choices,
+        default=CategoriePartenaire.AUTRE,
+        help_text="Le profil T12 est réservé aux bureaux d'aide juridictionnelle (circulaire du 21 novembre 2006).",
+    )
     siret = models.CharField(
         "numéro SIRET",
         max_length=14,
@@ -143,17 +168,10 @@ class Partenaire(models.Model):
     adresse = models.TextField("adresse du siège")
     code_postal = models.CharField("code postal", max_length=5, validators=[valider_code_postal])
     ville = models.CharField("ville", max_length=100)
-    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[valider_telephone])
     email = models.EmailField("adresse électronique", blank=True)
     representant_nom = models.CharField("représentant", max_length=150, help_text="Ex. : Michel BREUILLE")
     representant_qualite = models.CharField("qualité du représentant", max_length=100, help_text="Ex. : Maire")
-    # "Désignation d'un responsable habilitations" (04-… forms).
-    responsable_nom = models.CharField("nom du responsable habilitations", max_length=100)
-    responsable_prenom = models.CharField("prénom du responsable habilitations", max_length=100)
-    responsable_telephone = models.CharField("téléphone professionnel", max_length=20, blank=True)
-    responsable_telecopie = models.CharField("fax professionnel", max_length=20, blank=True)
-    responsable_email = models.EmailField("adresse électronique professionnelle", blank=True)
-    responsable_adresse = models.TextField("adresse (si différente)", blank=True)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
@@ -168,6 +186,63 @@ class Partenaire(models.Model):
     def __str__(self):
         return self.raison_sociale
 
+    @property
+    def responsable(self) -> "DesignationResponsable | None":
+        """The responsable habilitations in office: the latest désignation received."""
+        return self.designations.order_by("-recue_le", "-pk").first()
+
+
+class DesignationResponsable(models.Model):
+    """A "désignation d'un responsable habilitations" received from the partner (04-… forms).
+
+    "Le changement de responsable habilitations doit faire l'objet d'une nouvelle
+    désignation": each one is kept, never overwritten, so the Caf can tell who was in
+    charge of the partner's accesses at any date.
+    """
+
+    partenaire = models.ForeignKey(
+        Partenaire,
+        # The history of who answered for the partner's accesses outlives nothing it documents.
+        on_delete=models.PROTECT,
+        related_name="designations",
+    )
+    nom = models.CharField("nom du responsable habilitations", max_length=100)
+    prenom = models.CharField("prénom du responsable habilitations", max_length=100)
+    telephone = models.CharField("tél. professionnel", max_length=20, blank=True, validators=[valider_telephone])
+    telecopie = models.CharField("fax professionnel", max_length=20, blank=True, validators=[valider_telephone])
+    email = models.EmailField("adresse électronique professionnelle", blank=True)
+    adresse = models.TextField("adresse (si différente)", blank=True)
+    date_designation = models.DateField("désignation signée le", null=True, blank=True)
+    recue_le = models.DateField("désignation reçue le", default=aujourd_hui)
+    enregistree_par = models.CharField("enregistrée par", max_length=150, blank=True, editable=False)
+    cree_le = models.DateTimeField("enregistrée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "désignation d'un responsable habilitations"
+        verbose_name_plural = "désignations des responsables habilitations"
+        ordering = ["partenaire", "-recue_le", "-pk"]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Une désignation reçue ne se modifie pas : enregistrez une nouvelle désignation.")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        erreurs = {}
+        jour = aujourd_hui()
+        if self.recue_le and self.recue_le > jour:
+            erreurs["recue_le"] = "La date de réception ne peut pas être future."
+        if self.date_designation:
+            if self.date_designation > jour:
+                erreurs["date_designation"] = "La date de signature ne peut pas être future."
+            elif self.recue_le and self.date_designation > self.recue_le:
+                erreurs["date_designation"] = "La désignation ne peut pas avoir été reçue avant d'être signée."
+        if erreurs:
+            raise ValidationError(erreurs)
+
 
 class Portee(models.TextChoices):
     LOCALE = "locale", "locale (la Caf signataire)"
@@ -176,7 +251,9 @@ class Portee(models.TextChoices):
 
 
 class EtatConvention(models.TextChoices):
-    EN_ATTENTE = "en_attente", "en attente"
+    # No access before both parties have signed (03-… art. 5: effect "à compter de la signature").
+    NON_SIGNEE = "non_signee", "non signée"
+    EN_ATTENTE = "en_attente", "signée, prend effet plus tard"
     EN_VIGUEUR = "en_vigueur", "en vigueur"
     EN_FIN = "en_fin", "dénoncée ou résiliée, prend fin"
     TERMINEE = "terminee", "terminée"
@@ -187,23 +264,39 @@ class PartieDenoncante(models.TextChoices):
     PARTENAIRE = "partenaire", "le partenaire"
 
 
+SIGNEE = Q(date_signature_caf__isnull=False, date_signature_partenaire__isnull=False)
+
+
 class ConventionQuerySet(models.QuerySet):
     def etat(self, etat: str, jour: date | None = None):
+        """The same states as Convention.etat(), as a filter (admin lists, dashboards)."""
         jour = jour or aujourd_hui()
-        commencee = Q(date_effet__lte=jour)
+        commencee = SIGNEE & Q(date_effet__lte=jour)
         finie = Q(date_fin__isnull=False, date_fin__lte=jour)
         filtres = {
-            EtatConvention.EN_ATTENTE: ~commencee,
+            EtatConvention.NON_SIGNEE: ~SIGNEE & ~finie,
+            EtatConvention.EN_ATTENTE: SIGNEE & Q(date_effet__gt=jour) & ~finie,
             EtatConvention.EN_VIGUEUR: commencee & Q(date_fin__isnull=True),
             EtatConvention.EN_FIN: commencee & Q(date_fin__gt=jour),
-            EtatConvention.TERMINEE: commencee & finie,
+            EtatConvention.TERMINEE: finie,
         }
         return self.filter(filtres[etat])
 
     def actives(self, jour: date | None = None):
-        """Conventions under which agents may work today (in force, possibly ending)."""
+        """Conventions under which agents may work today: signed, in force, possibly ending."""
         jour = jour or aujourd_hui()
-        return self.filter(Q(date_effet__lte=jour) & (Q(date_fin__isnull=True) | Q(date_fin__gt=jour)))
+        return self.filter(SIGNEE & Q(date_effet__lte=jour) & (Q(date_fin__isnull=True) | Q(date_fin__gt=jour)))
+
+    def terminees(self, jour: date | None = None):
+        return self.etat(EtatConvention.TERMINEE, jour)
+
+    def dans_la_fenetre_de_denonciation(self, jour: date | None = None):
+        """In force, not yet ending, with an anniversary within two months: a dénonciation
+        must be notified now to end them at that anniversary (01-… art. 6, 03-… art. 5)."""
+        jour = jour or aujourd_hui()
+        limite = ajouter_mois(jour, 2)
+        en_vigueur = self.etat(EtatConvention.EN_VIGUEUR, jour).only("pk", "date_effet")
+        return self.filter(pk__in=[c.pk for c in en_vigueur if c.echeance_suivante(jour) <= limite])
 
 
 class Convention(models.Model):
@@ -257,6 +350,14 @@ class Convention(models.Model):
         help_text="Résiliation immédiate par la Caf en cas de non-respect des obligations.",
     )
     motif_resiliation = models.TextField("motif de la résiliation", blank=True)
+    # A résiliation is final; one made in error is cancelled by its own journaled action
+    # (annuler_resiliation), which keeps the trace here.
+    resiliation_annulee_le = models.DateTimeField(
+        "dernière résiliation annulée le", null=True, blank=True, editable=False
+    )
+    motif_annulation_resiliation = models.TextField(
+        "motif de l'annulation de la résiliation", blank=True, editable=False
+    )
     # Derived from the dates above in save(), never typed: the day the convention stops.
     date_fin = models.DateField("fin de la convention", null=True, blank=True, editable=False)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
@@ -277,6 +378,10 @@ class Convention(models.Model):
         return f"{self.numero} ({self.profil})"
 
     def save(self, *args, **kwargs):
+        # The rules hold for every write, not only for the admin's forms.
+        erreurs = self.regles_non_respectees()
+        if erreurs:
+            raise ValidationError(erreurs)
         self.date_fin = self.calculer_date_fin()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "date_fin"}
@@ -322,8 +427,21 @@ class Convention(models.Model):
             fins.append(self.date_resiliation)
         return min(fins) if fins else None
 
+    @property
+    def est_signee(self) -> bool:
+        return bool(self.date_signature_caf and self.date_signature_partenaire)
+
+    @property
+    def derniere_signature(self) -> date | None:
+        dates = [d for d in (self.date_signature_caf, self.date_signature_partenaire) if d]
+        return max(dates) if dates else None
+
     def etat(self, jour: date | None = None) -> EtatConvention:
         jour = jour or aujourd_hui()
+        if self.date_fin is not None and self.date_fin <= jour:
+            return EtatConvention.TERMINEE
+        if not self.est_signee:
+            return EtatConvention.NON_SIGNEE
         if jour < self.date_effet:
             return EtatConvention.EN_ATTENTE
         if self.date_fin is None:
@@ -354,47 +472,153 @@ class Convention(models.Model):
                 {"caisses_multi": "La liste des Caf couvertes ne concerne que les conventions multi-Caf."}
             )
 
-    # --- Validation -----------------------------------------------------------------------
+    # --- Validation ---------------------------------------------------------------------------
 
-    def clean(self):
-        erreurs = {}
+    def _en_base(self) -> "Convention | None":
+        if self.pk is None:
+            return None
+        return Convention.objects.filter(pk=self.pk).first()
+
+    def _verifier_signatures(self, erreurs: dict, jour: date) -> None:
+        """A convention takes effect at its signature (03-… art. 5): both parties sign, with a
+        name and a date each, on or before the date d'effet, and never in the future."""
+        for champ_date, champ_nom, partie in (
+            ("date_signature_caf", "signataire_caf", "la Caf"),
+            ("date_signature_partenaire", "signataire_partenaire", "le partenaire"),
+        ):
+            signee_le, signataire = getattr(self, champ_date), getattr(self, champ_nom).strip()
+            if signee_le and not signataire:
+                erreurs[champ_nom] = f"Indiquez le nom et la qualité du signataire pour {partie}."
+            elif signataire and not signee_le:
+                erreurs[champ_date] = f"Indiquez la date à laquelle {partie} a signé."
+            elif signee_le and signee_le > jour:
+                erreurs[champ_date] = f"La signature par {partie} ne peut pas être datée dans le futur."
+            elif signee_le and signee_le < date(1990, 1, 1):
+                erreurs[champ_date] = "La date de signature doit être postérieure à 1990."
+        derniere = self.derniere_signature
+        if self.date_effet and derniere and derniere > self.date_effet and "date_effet" not in erreurs:
+            erreurs["date_effet"] = (
+                f"La convention prend effet à sa signature (article 5) : la date d'effet "
+                f"({_fr(self.date_effet)}) ne peut pas précéder la dernière signature ({_fr(derniere)})."
+            )
+
+    def _verifier_fin(self, erreurs: dict, jour: date, en_base: "Convention | None") -> None:
+        if self.date_denonciation:
+            if self.date_denonciation > jour:
+                erreurs["date_denonciation"] = "La date de notification de la dénonciation ne peut pas être future."
+            elif not self.est_signee:
+                erreurs["date_denonciation"] = "Une convention non signée ne peut pas être dénoncée."
+            elif self.date_denonciation < self.derniere_signature:
+                erreurs["date_denonciation"] = (
+                    f"La dénonciation ne peut pas précéder la signature de la convention "
+                    f"({_fr(self.derniere_signature)})."
+                )
+            elif not self.denonciation_par:
+                erreurs["denonciation_par"] = "Indiquez quelle partie a dénoncé la convention."
+            else:
+                try:
+                    self.fin_par_denonciation(self.date_denonciation)
+                except ValidationError as exc:
+                    erreurs.update(exc.message_dict)
+        elif self.denonciation_par:
+            erreurs["date_denonciation"] = "Indiquez la date à laquelle la dénonciation a été notifiée."
+        if self.date_resiliation:
+            if self.date_resiliation > jour:
+                erreurs["date_resiliation"] = (
+                    "La résiliation pour manquement est immédiate : sa date ne peut pas être future."
+                )
+            elif not self.est_signee:
+                erreurs["date_resiliation"] = "Une convention non signée ne peut pas être résiliée."
+            elif self.date_resiliation < self.date_effet:
+                erreurs["date_resiliation"] = "La résiliation ne peut pas précéder la date d'effet."
+            elif not self.motif_resiliation.strip():
+                erreurs["motif_resiliation"] = "Indiquez le manquement qui justifie la résiliation."
+        if (
+            en_base is not None
+            and en_base.date_resiliation
+            and (
+                self.date_resiliation != en_base.date_resiliation or self.motif_resiliation != en_base.motif_resiliation
+            )
+        ):
+            erreurs["date_resiliation"] = (
+                f"La résiliation du {_fr(en_base.date_resiliation)} est définitive : elle ne peut être ni "
+                "modifiée ni effacée. Si elle a été enregistrée par erreur, utilisez l'action "
+                "« Annuler une résiliation faite par erreur », qui demande un motif et est journalisée."
+            )
+        if en_base is not None and en_base.est_signee and not self.est_signee and en_base.habilitations.exists():
+            erreurs["date_signature_partenaire"] = (
+                "Les signatures d'une convention sous laquelle des habilitations ont été demandées "
+                "ne peuvent plus être effacées."
+            )
+
+    def regles_non_respectees(self) -> dict:
+        """Every rule of the sources a convention breaks, by field (empty when it is sound)."""
+        erreurs: dict = {}
+        en_base = self._en_base()
         if self.partenaire_id and self.caisse_id and self.partenaire.caisse_id != self.caisse_id:
             erreurs["partenaire"] = (
                 f"Ce partenaire est suivi par la {self.partenaire.caisse.nom} : "
                 "la convention doit être signée avec cette Caf."
             )
-        if self.pk and self.profil:
-            ancien = Convention.objects.filter(pk=self.pk).values_list("profil", flat=True).first()
-            if ancien and ancien != self.profil and self.habilitations.exists():
-                # Each habilitation was granted for this profile (T12: greffiers only).
+        if self.partenaire_id and self.profil:
+            baj = self.partenaire.categorie == CategoriePartenaire.BAJ
+            if self.profil == PROFIL_GREFFIERS and not baj:
                 erreurs["profil"] = (
-                    f"Le profil ne peut plus changer ({ancien}) : des habilitations ont été accordées "
-                    "pour ce profil. Signez une nouvelle convention pour un autre profil."
+                    "Le profil T12 est réservé aux bureaux d'aide juridictionnelle (circulaire du "
+                    "21 novembre 2006, I.2) : ce partenaire n'en est pas un (voir sa catégorie)."
                 )
+            elif baj and self.profil != PROFIL_GREFFIERS:
+                erreurs["profil"] = "Un bureau d'aide juridictionnelle signe une convention au profil T12."
+        if en_base is not None and self.profil and en_base.profil != self.profil and en_base.habilitations.exists():
+            # Each habilitation was granted for this profile (T12: greffiers only).
+            erreurs["profil"] = (
+                f"Le profil ne peut plus changer ({en_base.profil}) : des habilitations ont été accordées "
+                "pour ce profil. Signez une nouvelle convention pour un autre profil."
+            )
+        if en_base is not None and en_base.partenaire_id != self.partenaire_id and en_base.habilitations.exists():
+            erreurs["partenaire"] = "Le partenaire d'une convention qui a des habilitations ne peut plus changer."
         if self.date_effet and not (date(1990, 1, 1) <= self.date_effet <= date(2100, 12, 31)):
             erreurs["date_effet"] = "La date d'effet doit être comprise entre 1990 et 2100."
         elif self.date_effet:
             jour = aujourd_hui()
-            if self.date_denonciation:
-                if self.date_denonciation > jour:
-                    erreurs["date_denonciation"] = "La date de notification de la dénonciation ne peut pas être future."
-                elif not self.denonciation_par:
-                    erreurs["denonciation_par"] = "Indiquez quelle partie a dénoncé la convention."
-                else:
-                    try:
-                        self.fin_par_denonciation(self.date_denonciation)
-                    except ValidationError as exc:
-                        erreurs.update(exc.message_dict)
-            elif self.denonciation_par:
-                erreurs["date_denonciation"] = "Indiquez la date à laquelle la dénonciation a été notifiée."
-            if self.date_resiliation:
-                if self.date_resiliation > jour:
-                    erreurs["date_resiliation"] = (
-                        "La résiliation pour manquement est immédiate : sa date ne peut pas être future."
-                    )
-                elif self.date_resiliation < self.date_effet:
-                    erreurs["date_resiliation"] = "La résiliation ne peut pas précéder la date d'effet."
-                elif not self.motif_resiliation.strip():
-                    erreurs["motif_resiliation"] = "Indiquez le manquement qui justifie la résiliation."
+            self._verifier_signatures(erreurs, jour)
+            self._verifier_fin(erreurs, jour, en_base)
+        return erreurs
+
+    def clean(self):
+        erreurs = self.regles_non_respectees()
         if erreurs:
             raise ValidationError(erreurs)
+
+    # --- Résiliation, and its cancellation when made in error (03-… art. 4) -------------------
+
+    @transaction.atomic
+    def annuler_resiliation(self, motif: str, acteur, request=None) -> None:
+        """Cancel a résiliation recorded in error: its own action, with a motif, journaled."""
+        if not self.date_resiliation:
+            raise ValidationError(f"La convention {self.numero} n'est pas résiliée : rien à annuler.")
+        if not motif.strip():
+            raise ValidationError("Indiquez pourquoi la résiliation est annulée.")
+        ancienne = self.date_resiliation
+        Convention.objects.filter(pk=self.pk).update(
+            date_resiliation=None,
+            motif_resiliation="",
+            resiliation_annulee_le=timezone.now(),
+            motif_annulation_resiliation=motif.strip(),
+        )
+        self.refresh_from_db()
+        self.save(update_fields=["date_fin"])
+        enregistrer(
+            TypeEvenement.GESTION,
+            Resultat.SUCCES,
+            request=request,
+            motif=f"annulation de la résiliation de la convention {self.numero}",
+            acteur=acteur.username,
+            caisse=self.caisse.numero,
+            details={
+                "convention": self.numero,
+                "objet": f"conventions.convention:{self.pk}",
+                "resiliation_annulee": ancienne.isoformat(),
+                "motif": motif.strip()[:200],
+            },
+        )

@@ -53,3 +53,20 @@ def valider_code_postal(valeur: str) -> None:
             code="code_postal_format",
             params={"valeur": valeur},
         )
+
+
+def normaliser_telephone(valeur: str) -> str:
+    """Spaces, dots and dashes as people type them are dropped; '+33 4 91…' stays international."""
+    return re.sub(r"[\s.\-()]", "", valeur or "")
+
+
+def valider_telephone(valeur: str) -> None:
+    """A French number of 10 digits (04 91 99 99 99), or an international one (+262 262 …)."""
+    chiffres = normaliser_telephone(valeur)
+    if not (re.fullmatch(r"0[1-9][0-9]{8}", chiffres) or re.fullmatch(r"\+[1-9][0-9]{7,14}", chiffres)):
+        raise ValidationError(
+            "Numéro de téléphone invalide (reçu « %(valeur)s ») : 10 chiffres commençant par 0, "
+            "par exemple 04 91 99 99 99, ou un numéro international commençant par +.",
+            code="telephone_format",
+            params={"valeur": valeur},
+        )

@@ -1,21 +1,50 @@
+import uuid
+from datetime import timedelta
+
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from conventions.admin import PerimetreCaisseAdmin
+from conventions.admin import ConventionAdmin, PerimetreCaisseAdmin
+from documents.emission import confier_une_fois, emettre
+from documents.models import DocumentEmis, Nature
 from journal.models import Resultat, TypeEvenement
 
-from . import verrou_personnel
+from . import courriers, verrou_personnel
 from .evenements import enregistrer_pour_compte
-from .models import EtatHabilitation, Habilitation, TypeCompte, User
+from .models import ETATS_DERIVES, EtatHabilitation, Habilitation, TypeCompte, User
+from .mots_de_passe import provisoire_expire
+from .tableau_de_bord import A_SUIVRE
+
+CHAMPS_DE_LA_DEMANDE = [
+    "date_demande",
+    "nom",
+    "prenom",
+    "fonction",
+    "qualite_greffier",
+    "adresse_professionnelle",
+    "telephone",
+    "telecopie",
+    "email",
+    "contrat",
+]
+
+# The convention's package carries a blank demande d'accès (04-… envoi letter).
+ConventionAdmin.formulaires_joints.append((Nature.DEMANDE_ACCES, courriers.demande_acces))
+
+# Days for the post to bring a planned password's letter, before it is put into service.
+DELAI_POSTAL_JOURS = 15
 
 
 class EtatEffectifFilter(admin.SimpleListFilter):
+    """The state that holds today: a deletion or the end of the convention prevails."""
+
     title = "état"
     parameter_name = "etat"
 
@@ -23,25 +52,111 @@ class EtatEffectifFilter(admin.SimpleListFilter):
         return EtatHabilitation.choices
 
     def queryset(self, request, queryset):
-        valeur = self.value()
-        if valeur == EtatHabilitation.SUPPRIMEE:
-            return queryset.supprimees()
-        if valeur in EtatHabilitation.values:
-            return queryset.filter(etat=valeur).exclude(pk__in=queryset.supprimees().values("pk"))
+        if self.value() in EtatHabilitation.values:
+            return queryset.etat_effectif(self.value())
         return queryset
 
 
+class ASuivreFilter(admin.SimpleListFilter):
+    """The gestionnaire's dashboard counts (habilitations.tableau_de_bord), one filter each."""
+
+    title = "à suivre"
+    parameter_name = "a_suivre"
+
+    def lookups(self, request, model_admin):
+        return [(cle, libelle) for cle, (libelle, _) in A_SUIVRE.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in A_SUIVRE:
+            return A_SUIVRE[self.value()][1](queryset)
+        return queryset
+
+
+class DateField(forms.DateField):
+    def __init__(self, label, help_text="", initial=None, **kwargs):
+        super().__init__(label=label, help_text=help_text or "JJ/MM/AAAA.", initial=initial, **kwargs)
+
+
 class SuppressionForm(forms.Form):
-    a_compter_du = forms.DateField(
-        label="Suppression de l'accès à compter du",
+    """What the paper "demande de suppression d'accès" brings back (01-… and 04-… forms)."""
+
+    a_compter_du = DateField(
+        "Suppression de l'accès à compter du",
+        "Date indiquée sur la demande de suppression d'accès (JJ/MM/AAAA).",
         initial=timezone.localdate,
-        help_text="Date indiquée sur la demande de suppression d'accès (JJ/MM/AAAA).",
     )
+    recue_le = DateField("Demande de suppression reçue le", initial=timezone.localdate)
+    demandee_par = forms.CharField(
+        label="Demande signée par",
+        max_length=150,
+        help_text="L'employeur ou le responsable habilitations qui a signé la demande (nom et qualité).",
+    )
+
+
+class MotDePasseProgrammeForm(forms.Form):
+    a_compter_du = DateField(
+        "Nouveau mot de passe en service le",
+        "Le nouveau mot de passe est notifié avant sa mise en service (article 4) : l'actuel reste valable "
+        "jusqu'à cette date, imprimée sur la lettre.",
+        initial=lambda: timezone.localdate() + timedelta(days=DELAI_POSTAL_JOURS),
+    )
+
+    def clean_a_compter_du(self):
+        jour = self.cleaned_data["a_compter_du"]
+        if jour <= timezone.localdate():
+            raise forms.ValidationError(
+                "Choisissez une date postérieure à aujourd'hui : le nouveau mot de passe doit être notifié "
+                "avant sa mise en service. En cas de perte ou de vol, utilisez l'action « Perte ou vol des "
+                "codes », qui les révoque immédiatement."
+            )
+        return jour
+
+
+class PerteOuVolForm(forms.Form):
+    confirmer = forms.BooleanField(
+        label="Je confirme : les codes actuels sont révoqués immédiatement et une nouvelle habilitation est délivrée.",
+    )
+
+
+class HabilitationForm(forms.ModelForm):
+    confirmer_autre_personne = forms.BooleanField(
+        label="Il s'agit bien d'une autre personne",
+        required=False,
+        help_text="À cocher seulement si l'avertissement ci-dessus concerne un homonyme.",
+    )
+
+    class Meta:
+        model = Habilitation
+        fields = "__all__"  # noqa: DJ007 — the ModelAdmin fieldsets choose the fields
+
+    def clean(self):
+        cleaned = super().clean()
+        convention = cleaned.get("convention") or (self.instance.convention if self.instance.convention_id else None)
+        if convention is None or self.errors:
+            return cleaned
+        candidat = Habilitation(
+            pk=self.instance.pk,
+            convention=convention,
+            nom=cleaned.get("nom", self.instance.nom),
+            prenom=cleaned.get("prenom", self.instance.prenom),
+            email=cleaned.get("email", self.instance.email),
+        )
+        autres = candidat.meme_personne()
+        if autres and not cleaned.get("confirmer_autre_personne"):
+            noms = ", ".join(f"{h.identifiant} ({h.prenom} {h.nom}, {h.etat_effectif().label})" for h in autres)
+            self.add_error(
+                None,
+                f"Cette personne détient déjà une habilitation sur la convention {convention.numero} : {noms}. "
+                "L'habilitation est nominative : une personne n'en a qu'une par convention. S'il s'agit d'une "
+                "autre personne, cochez « Il s'agit bien d'une autre personne ».",
+            )
+        return cleaned
 
 
 @admin.register(Habilitation)
 class HabilitationAdmin(PerimetreCaisseAdmin):
     chemin_caisse = "convention__caisse"
+    form = HabilitationForm
     list_display = [
         "identifiant",
         "nom",
@@ -51,12 +166,14 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         "profil",
         "etat_affiche",
         "date_ouverture",
+        "derniere_connexion",
     ]
     list_filter = [
         EtatEffectifFilter,
+        ASuivreFilter,
         "convention__profil",
         # Only the conventions present in the gestionnaire's own list: filter by one, then
-        # "select all" + reset renews every password of a convention, or of the whole Caf.
+        # "select all" + an action renews every password of a convention, or of the whole Caf.
         ("convention", admin.RelatedOnlyFieldListFilter),
         "contrat",
         "convention__caisse",
@@ -70,8 +187,24 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         "convention__partenaire__raison_sociale",
     ]
     list_select_related = ["user", "convention__partenaire", "convention__caisse"]
-    readonly_fields = ["identifiant", "profil", "etat_affiche", "date_ouverture", "date_suppression"]
-    actions = ["ouvrir_droits", "reinitialiser_mots_de_passe", "suspendre", "reactiver", "programmer_suppression"]
+    readonly_fields = [
+        "identifiant",
+        "profil",
+        "etat_affiche",
+        "date_ouverture",
+        "derniere_connexion",
+        "mot_de_passe_affiche",
+        "suppression_affichee",
+        "remplace",
+    ]
+    actions = [
+        "ouvrir_droits",
+        "programmer_mots_de_passe",
+        "perte_ou_vol",
+        "suspendre",
+        "reactiver",
+        "programmer_suppression",
+    ]
     fieldsets = [
         (
             "Accès",
@@ -83,7 +216,10 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
                     "etat_affiche",
                     "date_demande",
                     "date_ouverture",
-                    "date_suppression",
+                    "derniere_connexion",
+                    "mot_de_passe_affiche",
+                    "suppression_affichee",
+                    "remplace",
                 ]
             },
         ),
@@ -93,6 +229,7 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
                 "fields": [
                     "nom",
                     "prenom",
+                    "confirmer_autre_personne",
                     "fonction",
                     "qualite_greffier",
                     "adresse_professionnelle",
@@ -105,12 +242,34 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         ),
     ]
 
+    def get_list_filter(self, request):
+        # A gestionnaire sees one Caf: a filter listing the 123 would only mislead.
+        if request.user.is_superuser:
+            return self.list_filter
+        return [f for f in self.list_filter if f != "convention__caisse"]
+
     def get_readonly_fields(self, request, obj=None):
-        # An habilitation belongs to its convention for good: another profile or partner
-        # means a new demande d'accès, hence a new habilitation.
-        if obj is not None:
-            return [*self.readonly_fields, "convention"]
-        return self.readonly_fields
+        if obj is None:
+            return self.readonly_fields
+        # An habilitation belongs to its convention for good, and once its rights are opened
+        # it is nominative (02-… I.3): another person means a new demande d'accès.
+        figes = ["convention"]
+        if obj.date_ouverture:
+            figes += ["nom", "prenom"]
+        if obj.etat_effectif() in ETATS_DERIVES:
+            # A deleted or closed access is a record of the past: nothing more to edit.
+            figes += CHAMPS_DE_LA_DEMANDE
+        return [*self.readonly_fields, *dict.fromkeys(figes)]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.date_ouverture:
+            # The names are frozen: no homonym question left to answer.
+            return [
+                (titre, {**options, "fields": [f for f in options["fields"] if f != "confirmer_autre_personne"]})
+                for titre, options in fieldsets
+            ]
+        return fieldsets
 
     @admin.display(description="identifiant", ordering="user__username")
     def identifiant(self, obj):
@@ -129,75 +288,200 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         if obj.pk is None:
             return "—"
         etat = obj.etat_effectif()
-        if obj.date_suppression and etat != EtatHabilitation.SUPPRIMEE:
+        if obj.date_suppression and etat not in ETATS_DERIVES:
             return f"{etat.label} (suppression le {obj.date_suppression:%d/%m/%Y})"
+        if etat == EtatHabilitation.FERMEE:
+            return f"{etat.label} le {obj.convention.date_fin:%d/%m/%Y}"
         return etat.label
+
+    @admin.display(description="dernière connexion", ordering="user__last_login")
+    def derniere_connexion(self, obj):
+        if obj.pk is None or obj.user.last_login is None:
+            return "jamais"
+        return f"{timezone.localtime(obj.user.last_login):%d/%m/%Y %H:%M}"
+
+    @admin.display(description="mot de passe")
+    def mot_de_passe_affiche(self, obj):
+        if obj.pk is None:
+            return "—"
+        if obj.mot_de_passe_programme_le:
+            return f"nouveau mot de passe notifié, en service le {obj.mot_de_passe_programme_le:%d/%m/%Y}"
+        if obj.mot_de_passe_provisoire_le:
+            etat = "expiré" if provisoire_expire(obj) else "pas encore utilisé"
+            return f"provisoire émis le {timezone.localtime(obj.mot_de_passe_provisoire_le):%d/%m/%Y} ({etat})"
+        if obj.mot_de_passe_change_le:
+            return f"choisi par l'agent le {timezone.localtime(obj.mot_de_passe_change_le):%d/%m/%Y}"
+        return "aucun (droits non ouverts)"
+
+    @admin.display(description="suppression")
+    def suppression_affichee(self, obj):
+        if obj.pk is None or not obj.date_suppression:
+            return "—"
+        texte = f"à compter du {obj.date_suppression:%d/%m/%Y} — {obj.motif_suppression}"
+        if obj.suppression_demandee_par:
+            texte += f", signée par {obj.suppression_demandee_par}"
+        if obj.suppression_recue_le:
+            texte += f", reçue le {obj.suppression_recue_le:%d/%m/%Y}"
+        return texte
+
+    def save_model(self, request, obj, form, change):
+        avant = {champ: form.initial.get(champ) for champ in ("nom", "prenom") if champ in form.changed_data}
+        with transaction.atomic():
+            obj.save()
+            # The event carries the habilitation, so it is on its timeline, and the holder's
+            # name as it was when the gestionnaire acted (with the former one on a correction).
+            obj._journaliser(
+                request.user,
+                f"{'modification' if change else 'création'} : habilitation {obj.identifiant}",
+                request,
+                objet=f"habilitations.habilitation:{obj.pk}",
+                champs=sorted(c for c in form.changed_data if c != "confirmer_autre_personne"),
+                **({"avant": avant} if avant else {}),
+            )
 
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
             request,
             f"Identifiant attribué : {obj.identifiant}. Ouvrez les droits (action « Ouvrir les droits ») "
-            "pour éditer la lettre d'ouverture avec le mot de passe.",
+            "pour éditer la lettre d'ouverture et la feuille du mot de passe.",
             messages.SUCCESS,
         )
         return super().response_add(request, obj, post_url_continue)
 
-    def _appliquer(self, request, queryset, operation, succes: str) -> None:
+    # --- Actions ---------------------------------------------------------------------------
+
+    def _appliquer(self, request, queryset, operation, succes: str) -> int:
         faites = 0
-        for habilitation in queryset.select_related("user", "convention__caisse"):
+        for habilitation in queryset.select_related("user", "convention__caisse", "convention__partenaire"):
             try:
-                operation(habilitation)
+                with transaction.atomic():
+                    operation(habilitation)
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
             else:
                 faites += 1
         if faites:
             self.message_user(request, f"{faites} habilitation(s) {succes}.", messages.SUCCESS)
+        return faites
 
-    def _editer_lettres(self, request, queryset, emettre, succes: str, titre: str, ouverture: bool):
-        lettres = []
+    def _emettre(self, request, lot, nature, titre_blocs, habilitation) -> DocumentEmis:
+        titre, blocs = titre_blocs
+        return emettre(
+            nature,
+            titre,
+            blocs,
+            caisse=habilitation.convention.caisse.numero,
+            acteur=request.user.username,
+            request=request,
+            lot=lot,
+            convention_id=habilitation.convention_id,
+            habilitation_id=habilitation.pk,
+            partenaire_id=habilitation.convention.partenaire_id,
+        )
 
-        def operation(habilitation):
-            lettres.append({"habilitation": habilitation, "mot_de_passe": emettre(habilitation)})
+    def _vers_le_lot(self, request, lot, pieces: dict):
+        """Every action answers with a redirect (a reload re-runs nothing): the letters are kept;
+        the password sheets are shown once, on the lot's first display, and never stored."""
+        if pieces:
+            confier_une_fois(request, lot, pieces)
+        return redirect("documents:lot", lot)
 
-        self._appliquer(request, queryset, operation, succes)
-        if not lettres:
-            return None
-        # The passwords exist only in this response (sent no-store by the admin): never in
-        # the database, a message or a log.
+    def _formulaire(self, request, queryset, form, action: str, titre: str, bouton: str):
         return TemplateResponse(
             request,
-            "admin/habilitations/lettre_ouverture.html",
+            "admin/habilitations/action.html",
             {
                 **self.admin_site.each_context(request),
                 "title": titre,
-                "lettres": lettres,
-                "ouverture": ouverture,
-                "validite_jours": settings.CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS,
+                "form": form,
+                "action": action,
+                "bouton": bouton,
+                "habilitations": queryset.select_related("user"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
             },
         )
 
     @admin.action(description="Ouvrir les droits et éditer la lettre d'ouverture")
     def ouvrir_droits(self, request, queryset):
-        return self._editer_lettres(
-            request,
-            queryset,
-            lambda h: h.ouvrir_droits(request.user, request),
-            "ouverte(s)",
-            "Lettres d'ouverture des droits",
-            ouverture=True,
-        )
+        lot, pieces, jour = uuid.uuid4(), {}, timezone.localdate()
 
-    @admin.action(description="Réinitialiser le mot de passe et éditer la lettre")
-    def reinitialiser_mots_de_passe(self, request, queryset):
-        return self._editer_lettres(
-            request,
-            queryset,
-            lambda h: h.reinitialiser_mot_de_passe(request.user, request),
-            "dotée(s) d'un nouveau mot de passe",
-            "Lettres de notification du nouveau mot de passe",
-            ouverture=False,
-        )
+        def operation(habilitation):
+            mot_de_passe = habilitation.ouvrir_droits(request.user, request)
+            document = self._emettre(
+                request,
+                lot,
+                Nature.LETTRE_OUVERTURE,
+                courriers.lettre_ouverture(habilitation, jour),
+                habilitation,
+            )
+            pieces[str(document.public_id)] = courriers.feuille_mot_de_passe(habilitation, mot_de_passe, jour)
+
+        if self._appliquer(request, queryset, operation, "ouverte(s)"):
+            return self._vers_le_lot(request, lot, pieces)
+        return None
+
+    @admin.action(description="Programmer un nouveau mot de passe et éditer la lettre")
+    def programmer_mots_de_passe(self, request, queryset):
+        form = MotDePasseProgrammeForm(request.POST if "appliquer" in request.POST else None)
+        if not form.is_valid():
+            return self._formulaire(
+                request,
+                queryset,
+                form,
+                "programmer_mots_de_passe",
+                "Nouveau mot de passe programmé",
+                "Programmer et éditer les lettres",
+            )
+        lot, pieces, jour = uuid.uuid4(), {}, timezone.localdate()
+        a_compter_du = form.cleaned_data["a_compter_du"]
+
+        def operation(habilitation):
+            mot_de_passe = habilitation.programmer_mot_de_passe(a_compter_du, request.user, request)
+            document = self._emettre(
+                request,
+                lot,
+                Nature.LETTRE_MOT_DE_PASSE,
+                courriers.lettre_mot_de_passe(habilitation, jour, a_compter_du),
+                habilitation,
+            )
+            pieces[str(document.public_id)] = courriers.feuille_mot_de_passe(
+                habilitation, mot_de_passe, jour, a_compter_du
+            )
+
+        if self._appliquer(
+            request, queryset, operation, f"dotée(s) d'un mot de passe en service le {a_compter_du:%d/%m/%Y}"
+        ):
+            return self._vers_le_lot(request, lot, pieces)
+        return None
+
+    @admin.action(description="Perte ou vol des codes : révoquer et délivrer une nouvelle habilitation")
+    def perte_ou_vol(self, request, queryset):
+        form = PerteOuVolForm(request.POST if "appliquer" in request.POST else None)
+        if not form.is_valid():
+            return self._formulaire(
+                request,
+                queryset,
+                form,
+                "perte_ou_vol",
+                "Perte ou vol des codes d'accès",
+                "Révoquer et délivrer une nouvelle habilitation",
+            )
+        lot, pieces, jour = uuid.uuid4(), {}, timezone.localdate()
+
+        def operation(habilitation):
+            nouvelle, mot_de_passe = habilitation.perte_ou_vol(request.user, request)
+            self._emettre(
+                request, lot, Nature.LETTRE_SUPPRESSION, courriers.lettre_suppression(habilitation, jour), habilitation
+            )
+            document = self._emettre(
+                request, lot, Nature.LETTRE_OUVERTURE, courriers.lettre_perte_ou_vol(nouvelle, jour), nouvelle
+            )
+            pieces[str(document.public_id)] = courriers.feuille_mot_de_passe(nouvelle, mot_de_passe, jour)
+
+        if self._appliquer(request, queryset, operation, "remplacée(s) par une nouvelle habilitation"):
+            return self._vers_le_lot(request, lot, pieces)
+        return None
 
     @admin.action(description="Suspendre")
     def suspendre(self, request, queryset):
@@ -210,27 +494,35 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
     @admin.action(description="Enregistrer une demande de suppression d'accès")
     def programmer_suppression(self, request, queryset):
         form = SuppressionForm(request.POST if "appliquer" in request.POST else None)
-        if form.is_valid():
-            jour = form.cleaned_data["a_compter_du"]
-            self._appliquer(
+        if not form.is_valid():
+            return self._formulaire(
                 request,
                 queryset,
-                lambda h: h.programmer_suppression(jour, request.user, request),
-                f"supprimée(s) à compter du {jour:%d/%m/%Y}",
+                form,
+                "programmer_suppression",
+                "Demande de suppression d'accès",
+                "Enregistrer la suppression",
             )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/habilitations/suppression.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Demande de suppression d'accès",
-                "form": form,
-                "habilitations": queryset.select_related("user"),
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
-        )
+        lot, jour = uuid.uuid4(), timezone.localdate()
+        donnees = form.cleaned_data
+
+        def operation(habilitation):
+            habilitation.programmer_suppression(
+                donnees["a_compter_du"],
+                request.user,
+                request,
+                demandee_par=donnees["demandee_par"],
+                recue_le=donnees["recue_le"],
+            )
+            self._emettre(
+                request, lot, Nature.LETTRE_SUPPRESSION, courriers.lettre_suppression(habilitation, jour), habilitation
+            )
+
+        if self._appliquer(
+            request, queryset, operation, f"supprimée(s) à compter du {donnees['a_compter_du']:%d/%m/%Y}"
+        ):
+            return self._vers_le_lot(request, lot, {})
+        return None
 
 
 def verifier_rattachement(form):

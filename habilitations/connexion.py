@@ -118,6 +118,10 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
         journaliser(TypeEvenement.CONNEXION, Resultat.REFUS, "identifiant verrouillé", user)
         return ResultatConnexion(Issue.VERROUILLEE)
 
+    habilitation = getattr(user, "habilitation", None) if user else None
+    if habilitation is not None and habilitation.appliquer_mot_de_passe_programme(request=request):
+        # A planned reset's date has come (01-… art. 4): from now on only the new password opens.
+        user.password = habilitation.user.password
     if saisie_bien_formee(identifiant, mot_de_passe) and user is not None and user.has_usable_password():
         mot_de_passe_juste = user.check_password(mot_de_passe)
         motif = "" if mot_de_passe_juste else "mot de passe erroné"

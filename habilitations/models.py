@@ -6,10 +6,13 @@ letter "ouverture des droits"); `04-…` and `01-…` forms (demande d'accès, d
 suppression effective at a date).
 """
 
+import re
+import unicodedata
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -17,7 +20,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from conventions.models import Caisse, Convention
+from conventions.models import Caisse, Convention, EtatConvention
+from conventions.validators import valider_telephone
 from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 from profils.definitions import PROFIL_GREFFIERS
@@ -139,9 +143,21 @@ class EtatHabilitation(models.TextChoices):
     SUSPENDUE = "suspendue", "suspendue"
     VERROUILLEE = "verrouillee", "verrouillée"
     SUPPRIMEE = "supprimee", "supprimée"
+    # Effective only: the convention has ended, so the access has too, whatever was stored.
+    FERMEE = "fermee", "fermée (convention terminée)"
 
 
-ETATS_ENREGISTRES = [choix for choix in EtatHabilitation.choices if choix[0] != EtatHabilitation.SUPPRIMEE]
+ETATS_DERIVES = (EtatHabilitation.SUPPRIMEE, EtatHabilitation.FERMEE)
+ETATS_ENREGISTRES = [choix for choix in EtatHabilitation.choices if choix[0] not in ETATS_DERIVES]
+
+# Once rights are opened the habilitation is nominative and cannot be delegated (02-… I.3).
+CHAMPS_NOMINATIFS = ("nom", "prenom", "convention_id")
+
+
+def cle_personne(texte: str) -> str:
+    """Names compared as people mistype them: case, accents and spacing ignored."""
+    sans_accents = unicodedata.normalize("NFKD", texte or "").encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", sans_accents.lower()).split())
 
 
 class Contrat(models.TextChoices):
@@ -162,6 +178,33 @@ class HabilitationQuerySet(models.QuerySet):
     def supprimees(self, jour: date | None = None):
         jour = jour or timezone.localdate()
         return self.filter(date_suppression__isnull=False, date_suppression__lte=jour)
+
+    def fermees(self, jour: date | None = None):
+        """Not deleted, but their convention has ended."""
+        jour = jour or timezone.localdate()
+        return self.exclude(pk__in=self.supprimees(jour).values("pk")).filter(
+            convention__date_fin__isnull=False, convention__date_fin__lte=jour
+        )
+
+    def etat_effectif(self, etat: str, jour: date | None = None):
+        """The habilitations whose effective state (Habilitation.etat_effectif) is `etat`."""
+        jour = jour or timezone.localdate()
+        if etat == EtatHabilitation.SUPPRIMEE:
+            return self.supprimees(jour)
+        if etat == EtatHabilitation.FERMEE:
+            return self.fermees(jour)
+        return (
+            self.filter(etat=etat)
+            .exclude(date_suppression__isnull=False, date_suppression__lte=jour)
+            .exclude(convention__date_fin__isnull=False, convention__date_fin__lte=jour)
+        )
+
+    def en_cours(self, jour: date | None = None):
+        """Neither deleted nor closed by the end of their convention."""
+        jour = jour or timezone.localdate()
+        return self.exclude(date_suppression__isnull=False, date_suppression__lte=jour).exclude(
+            convention__date_fin__isnull=False, convention__date_fin__lte=jour
+        )
 
 
 class Habilitation(models.Model):
@@ -192,13 +235,17 @@ class Habilitation(models.Model):
         help_text="Obligatoire pour le profil T12, réservé aux greffiers des bureaux d'aide juridictionnelle.",
     )
     adresse_professionnelle = models.TextField("adresse professionnelle")
-    telephone = models.CharField("tél. professionnel", max_length=20)
-    telecopie = models.CharField("fax professionnel", max_length=20, blank=True)
+    telephone = models.CharField("tél. professionnel", max_length=20, validators=[valider_telephone])
+    telecopie = models.CharField("fax professionnel", max_length=20, blank=True, validators=[valider_telephone])
     email = models.EmailField("e-mail professionnel")
     contrat = models.CharField("contrat", max_length=3, choices=Contrat.choices)
     # Deletion is not stored as a state: it follows from date_suppression (etat_effectif).
     etat = models.CharField("état", max_length=12, choices=ETATS_ENREGISTRES, default=EtatHabilitation.DEMANDEE)
-    date_demande = models.DateField("demande reçue le", default=timezone.localdate)
+    date_demande = models.DateField(
+        "demande d'accès signée reçue le",
+        default=timezone.localdate,
+        help_text="Date de réception de la demande d'accès signée par l'utilisateur et l'employeur.",
+    )
     date_ouverture = models.DateField("droits ouverts le", null=True, blank=True, editable=False)
     date_suppression = models.DateField(
         "suppression à compter du",
@@ -206,6 +253,27 @@ class Habilitation(models.Model):
         blank=True,
         editable=False,
         help_text="Date d'effet de la demande de suppression d'accès.",
+    )
+    # What the paper "demande de suppression d'accès" brings back (01-… and 04-… forms).
+    suppression_demandee_par = models.CharField("suppression demandée par", max_length=150, blank=True, editable=False)
+    suppression_recue_le = models.DateField("demande de suppression reçue le", null=True, blank=True, editable=False)
+    motif_suppression = models.CharField("motif de la suppression", max_length=200, blank=True, editable=False)
+    # Lost or stolen codes: the Caf delivers a new habilitation (03-… art. 3), which replaces this one.
+    remplace = models.OneToOneField(
+        "self",
+        # The chain of replacements is evidence of what the Caf did; never cut.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="remplacee_par",
+        verbose_name="remplace l'habilitation",
+    )
+    # A planned reset (01-… art. 4: notified before it is put into service): the new
+    # password's hash waits here until its date; the current one works until then.
+    mot_de_passe_programme = models.CharField("mot de passe programmé", max_length=256, blank=True, editable=False)
+    mot_de_passe_programme_le = models.DateField(
+        "nouveau mot de passe en service le", null=True, blank=True, editable=False
     )
     # Password life (habilitations.mots_de_passe): a password issued by the Caf is
     # single-use and short-lived; a chosen one must be changed periodically.
@@ -227,6 +295,14 @@ class Habilitation(models.Model):
         return f"{self.identifiant} — {self.prenom} {self.nom}"
 
     def save(self, *args, **kwargs):
+        # Nominative once opened (02-… I.3), T12 for greffiers: for every write, not only forms.
+        erreurs = {
+            champ: message
+            for champ, message in self.regles_non_respectees().items()
+            if champ in {"nom", "prenom", "convention", "qualite_greffier"}
+        }
+        if erreurs:
+            raise ValidationError(erreurs)
         if self.user_id is None:
             self.user = User.objects.create_partenaire()
         super().save(*args, **kwargs)
@@ -245,46 +321,98 @@ class Habilitation(models.Model):
         return self.convention.profil
 
     def etat_effectif(self, jour: date | None = None) -> EtatHabilitation:
-        """The stored state, except that a deletion takes effect on its date."""
+        """The stored state, except that a deletion takes effect on its date and the end of
+        the convention closes every access under it."""
         jour = jour or timezone.localdate()
         if self.date_suppression and self.date_suppression <= jour:
             return EtatHabilitation.SUPPRIMEE
+        if self.convention.date_fin and self.convention.date_fin <= jour:
+            return EtatHabilitation.FERMEE
         return EtatHabilitation(self.etat)
 
-    def clean(self):
-        if self.convention_id and self.convention.profil == PROFIL_GREFFIERS and not self.qualite_greffier:
-            raise ValidationError(
-                {
-                    "qualite_greffier": (
-                        "Le profil T12 est réservé aux greffiers des bureaux d'aide juridictionnelle : "
-                        "seuls les greffiers en chef, les greffiers et les fonctionnaires faisant "
-                        "fonction de greffier peuvent être habilités (circulaire du 21 novembre 2006, I.2)."
+    @property
+    def titulaire(self) -> str:
+        return f"{self.nom} {self.prenom}".strip()
+
+    def meme_personne(self):
+        """Other current habilitations of this convention that look like the same person
+        (same name, or same e-mail): one person holds one habilitation per convention."""
+        if not self.convention_id:
+            return Habilitation.objects.none()
+        autres = Habilitation.objects.filter(convention_id=self.convention_id).en_cours().exclude(pk=self.pk)
+        cle = cle_personne(f"{self.nom} {self.prenom}")
+        courriel = (self.email or "").strip().lower()
+        return [
+            h
+            for h in autres.select_related("user")
+            if cle_personne(f"{h.nom} {h.prenom}") == cle or (courriel and h.email.strip().lower() == courriel)
+        ]
+
+    # --- Validation --------------------------------------------------------------------------
+
+    def regles_non_respectees(self) -> dict:
+        erreurs: dict = {}
+        convention = self.convention if self.convention_id else None
+        if convention and convention.profil == PROFIL_GREFFIERS and not self.qualite_greffier:
+            erreurs["qualite_greffier"] = (
+                "Le profil T12 est réservé aux greffiers des bureaux d'aide juridictionnelle : "
+                "seuls les greffiers en chef, les greffiers et les fonctionnaires faisant "
+                "fonction de greffier peuvent être habilités (circulaire du 21 novembre 2006, I.2)."
+            )
+        if convention and self.qualite_greffier and convention.profil != PROFIL_GREFFIERS:
+            erreurs["qualite_greffier"] = "La qualité de greffier ne concerne que les habilitations au profil T12."
+        if self._state.adding and convention and convention.etat() == EtatConvention.TERMINEE:
+            erreurs["convention"] = (
+                f"La convention {convention.numero} est terminée : aucune habilitation ne peut y être demandée."
+            )
+        if self.date_demande and self.date_demande > timezone.localdate():
+            erreurs["date_demande"] = "La date de réception de la demande d'accès ne peut pas être future."
+        if self.pk is not None:
+            en_base = Habilitation.objects.filter(pk=self.pk).values(*CHAMPS_NOMINATIFS, "date_ouverture").first()
+            if en_base and en_base["date_ouverture"]:
+                changes = [champ for champ in CHAMPS_NOMINATIFS if en_base[champ] != getattr(self, champ)]
+                for champ in changes:
+                    erreurs[champ.removesuffix("_id")] = (
+                        "L'habilitation est nominative et ne peut être déléguée (circulaire du 21 novembre "
+                        "2006, I.3) : une fois les droits ouverts, le nom, le prénom et la convention ne "
+                        "changent plus. Pour une autre personne, enregistrez une nouvelle demande d'accès."
                     )
-                }
-            )
-        if self.convention_id and self.qualite_greffier and self.convention.profil != PROFIL_GREFFIERS:
-            raise ValidationError(
-                {"qualite_greffier": "La qualité de greffier ne concerne que les habilitations au profil T12."}
-            )
-        if self._state.adding and self.convention_id and not self.convention.est_active():
-            raise ValidationError(
-                {"convention": "Cette convention n'est pas en vigueur : aucune habilitation ne peut y être demandée."}
-            )
+        return erreurs
+
+    def clean(self):
+        erreurs = self.regles_non_respectees()
+        if erreurs:
+            raise ValidationError(erreurs)
 
     # --- Life cycle, driven by the Caf's gestionnaires -------------------------------------
 
     def _verifier_transition(self, depuis: tuple[str, ...], action: str) -> None:
-        if self.etat_effectif() == EtatHabilitation.SUPPRIMEE:
+        etat = self.etat_effectif()
+        if etat == EtatHabilitation.SUPPRIMEE:
             raise ValidationError(
                 f"{self.identifiant} : habilitation supprimée, impossible de la {action}. "
                 "Une nouvelle demande d'accès donne lieu à une nouvelle habilitation."
+            )
+        if etat == EtatHabilitation.FERMEE:
+            raise ValidationError(
+                f"{self.identifiant} : la convention {self.convention.numero} est terminée, impossible de la {action}."
             )
         if self.etat not in depuis:
             raise ValidationError(
                 f"{self.identifiant} : impossible de la {action} dans l'état « {self.get_etat_display()} »."
             )
 
-    def _journaliser(self, acteur: User, motif: str, request=None, **details) -> None:
+    def _verifier_convention_active(self, action: str) -> None:
+        """Rights are opened and passwords issued only under a signed convention in force."""
+        convention = self.convention
+        if not convention.est_active():
+            raise ValidationError(
+                f"{self.identifiant} : impossible de {action} : la convention {convention.numero} est "
+                f"« {convention.etat().label} ». Les droits ne s'exercent que sous une convention signée "
+                "et en vigueur."
+            )
+
+    def _journaliser(self, acteur: User | None, motif: str, request=None, **details) -> None:
         enregistrer(
             TypeEvenement.GESTION,
             Resultat.SUCCES,
@@ -292,15 +420,16 @@ class Habilitation(models.Model):
             motif=motif,
             identifiant=self.identifiant,
             habilitation_id=self.pk,
-            acteur=acteur.username,
+            acteur=acteur.username if acteur else "",
             caisse=self.convention.caisse.numero,
-            details=details,
+            details={"titulaire": self.titulaire, **details},
         )
 
     @transaction.atomic
     def ouvrir_droits(self, acteur: User, request=None) -> str:
         """Open the rights and return the initial password, to notify by letter only."""
         self._verifier_transition((EtatHabilitation.DEMANDEE,), "ouvrir")
+        self._verifier_convention_active("ouvrir les droits")
         mot_de_passe = self.emettre_mot_de_passe()
         self.etat = EtatHabilitation.ACTIVE
         self.date_ouverture = timezone.localdate()
@@ -309,29 +438,119 @@ class Habilitation(models.Model):
         return mot_de_passe
 
     def emettre_mot_de_passe(self) -> str:
-        """A random password issued by the Caf: it must be changed at the next login and
-        expires if unused (settings CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS)."""
+        """A random password issued by the Caf, in service at once: it must be changed at the
+        next login and expires if unused (settings CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS)."""
         mot_de_passe = generer_mot_de_passe(settings.CAFPRO_PASSWORD_MIN_LENGTH)
+        self._mettre_en_service(make_password(mot_de_passe), timezone.now())
+        return mot_de_passe
+
+    def _mettre_en_service(self, empreinte: str, depuis: datetime) -> None:
         if self.user.has_usable_password():
             self.anciens_mots_de_passe = [self.user.password, *self.anciens_mots_de_passe][:HISTORIQUE_MOTS_DE_PASSE]
-        self.user.set_password(mot_de_passe)
+        self.user.password = empreinte
         self.user.save(update_fields=["password"])
         # A fresh password starts with a clean slate of failures.
         CompteurEchecs.objects.filter(cle=cle_identifiant(self.identifiant)).update(echecs=0)
-        self.mot_de_passe_provisoire_le = timezone.now()
+        self.mot_de_passe_provisoire_le = depuis
+        self.mot_de_passe_programme = ""
+        self.mot_de_passe_programme_le = None
         self.save()
-        return mot_de_passe
 
     @transaction.atomic
-    def reinitialiser_mot_de_passe(self, acteur: User, request=None) -> str:
-        """The Caf may change any password at any time (01-… art. 4): a new one to notify."""
+    def programmer_mot_de_passe(self, a_compter_du: date, acteur: User, request=None) -> str:
+        """A planned reset (01-… art. 4): the new password is notified before it is put into
+        service on `a_compter_du`; the current one keeps working until then."""
         self._verifier_transition(
             (EtatHabilitation.ACTIVE, EtatHabilitation.VERROUILLEE, EtatHabilitation.SUSPENDUE),
             "réinitialiser",
         )
-        mot_de_passe = self.emettre_mot_de_passe()
-        self._journaliser(acteur, "réinitialisation du mot de passe", request)
+        self._verifier_convention_active("émettre un mot de passe")
+        jour = timezone.localdate()
+        if a_compter_du <= jour:
+            raise ValidationError(
+                "Le nouveau mot de passe est notifié avant sa mise en service : choisissez une date "
+                "postérieure à aujourd'hui (en cas de perte ou de vol, utilisez l'action prévue, qui "
+                "révoque les codes immédiatement)."
+            )
+        if self.convention.date_fin and a_compter_du >= self.convention.date_fin:
+            raise ValidationError(
+                f"{self.identifiant} : la convention prend fin le {self.convention.date_fin:%d/%m/%Y}, "
+                "avant la mise en service du nouveau mot de passe."
+            )
+        if self.date_suppression and a_compter_du >= self.date_suppression:
+            raise ValidationError(
+                f"{self.identifiant} : l'accès est supprimé à compter du {self.date_suppression:%d/%m/%Y}, "
+                "avant la mise en service du nouveau mot de passe."
+            )
+        mot_de_passe = generer_mot_de_passe(settings.CAFPRO_PASSWORD_MIN_LENGTH)
+        self.mot_de_passe_programme = make_password(mot_de_passe)
+        self.mot_de_passe_programme_le = a_compter_du
+        self.save(update_fields=["mot_de_passe_programme", "mot_de_passe_programme_le", "modifie_le"])
+        self._journaliser(
+            acteur, "réinitialisation programmée du mot de passe", request, a_compter_du=a_compter_du.isoformat()
+        )
         return mot_de_passe
+
+    def appliquer_mot_de_passe_programme(self, jour: date | None = None, request=None) -> bool:
+        """Put a planned password into service once its date has come (checked at login)."""
+        jour = jour or timezone.localdate()
+        if not self.mot_de_passe_programme or self.mot_de_passe_programme_le > jour:
+            return False
+        with transaction.atomic():
+            date_effet = self.mot_de_passe_programme_le
+            debut = timezone.make_aware(datetime.combine(date_effet, time.min))
+            self._mettre_en_service(self.mot_de_passe_programme, debut)
+            self._journaliser(
+                None, "mise en service du mot de passe programmé", request, a_compter_du=date_effet.isoformat()
+            )
+        return True
+
+    @transaction.atomic
+    def perte_ou_vol(self, acteur: User, request=None) -> tuple["Habilitation", str]:
+        """Lost or stolen codes: revoke this habilitation's codes at once and deliver a new
+        habilitation to the same person (03-… art. 3, 01-… art. 4). Returns it and its password."""
+        self._verifier_transition(
+            (EtatHabilitation.ACTIVE, EtatHabilitation.VERROUILLEE, EtatHabilitation.SUSPENDUE),
+            "remplacer",
+        )
+        self._verifier_convention_active("délivrer une nouvelle habilitation")
+        jour = timezone.localdate()
+        self.user.set_unusable_password()
+        self.user.save(update_fields=["password"])
+        self.mot_de_passe_programme = ""
+        self.mot_de_passe_programme_le = None
+        self.date_suppression = jour
+        self.motif_suppression = "perte ou vol des codes d'accès"
+        self.suppression_recue_le = jour
+        self.save()
+        nouvelle = Habilitation(
+            convention=self.convention,
+            remplace=self,
+            date_demande=jour,
+            **{
+                champ: getattr(self, champ)
+                for champ in (
+                    "nom",
+                    "prenom",
+                    "fonction",
+                    "qualite_greffier",
+                    "adresse_professionnelle",
+                    "telephone",
+                    "telecopie",
+                    "email",
+                    "contrat",
+                )
+            },
+        )
+        nouvelle.save()
+        self._journaliser(
+            acteur, "perte ou vol des codes : codes révoqués", request, remplacee_par=nouvelle.identifiant
+        )
+        nouvelle._journaliser(
+            acteur, "création : nouvelle habilitation après perte ou vol", request, remplace=self.identifiant
+        )
+        mot_de_passe = nouvelle.ouvrir_droits(acteur, request)
+        return nouvelle, mot_de_passe
 
     @transaction.atomic
     def suspendre(self, acteur: User, request=None) -> None:
@@ -344,6 +563,7 @@ class Habilitation(models.Model):
     def reactiver(self, acteur: User, request=None) -> None:
         """Lift a suspension, or unlock after three failed logins."""
         self._verifier_transition((EtatHabilitation.SUSPENDUE, EtatHabilitation.VERROUILLEE), "réactiver")
+        self._verifier_convention_active("la réactiver")
         ancien = self.etat
         self.etat = EtatHabilitation.ACTIVE
         self.save()
@@ -353,12 +573,54 @@ class Habilitation(models.Model):
         )
 
     @transaction.atomic
-    def programmer_suppression(self, a_compter_du: date, acteur: User, request=None) -> None:
-        """Record a "demande de suppression d'accès" effective from `a_compter_du`."""
+    def programmer_suppression(
+        self,
+        a_compter_du: date,
+        acteur: User,
+        request=None,
+        *,
+        demandee_par: str,
+        recue_le: date,
+    ) -> None:
+        """Record a "demande de suppression d'accès" received on `recue_le`, signed by
+        `demandee_par` (the employer or the responsable habilitations), effective from
+        `a_compter_du`."""
         self._verifier_transition(tuple(EtatHabilitation.values), "supprimer")
+        jour = timezone.localdate()
+        erreurs = {}
+        debut = self.date_ouverture or self.date_demande
+        if not demandee_par.strip():
+            erreurs["demandee_par"] = "Indiquez qui a signé la demande de suppression (l'employeur)."
+        if recue_le > jour:
+            erreurs["recue_le"] = "La date de réception de la demande de suppression ne peut pas être future."
+        elif recue_le < self.date_demande:
+            erreurs["recue_le"] = (
+                f"La demande de suppression ne peut pas avoir été reçue avant la demande d'accès "
+                f"({self.date_demande:%d/%m/%Y})."
+            )
+        if a_compter_du < debut:
+            quoi = "l'ouverture des droits" if self.date_ouverture else "la demande d'accès"
+            erreurs["a_compter_du"] = f"La suppression ne peut pas précéder {quoi} ({debut:%d/%m/%Y})."
+        elif a_compter_du > date(2100, 12, 31):
+            erreurs["a_compter_du"] = "La date de suppression doit être antérieure à 2100."
+        if erreurs:
+            raise ValidationError(erreurs)
         self.date_suppression = a_compter_du
+        self.suppression_demandee_par = demandee_par.strip()
+        self.suppression_recue_le = recue_le
+        self.motif_suppression = "demande de suppression d'accès"
+        if a_compter_du <= jour:
+            self.mot_de_passe_programme = ""
+            self.mot_de_passe_programme_le = None
         self.save()
-        self._journaliser(acteur, "suppression programmée", request, a_compter_du=a_compter_du.isoformat())
+        self._journaliser(
+            acteur,
+            "suppression programmée",
+            request,
+            a_compter_du=a_compter_du.isoformat(),
+            demandee_par=demandee_par.strip()[:150],
+            recue_le=recue_le.isoformat(),
+        )
 
 
 class CompteurEchecs(models.Model):

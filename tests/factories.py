@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from conventions.models import Caisse, Convention, Partenaire, Portee
+from conventions.models import Caisse, CategoriePartenaire, Convention, DesignationResponsable, Partenaire, Portee
 from conventions.validators import luhn_valide
 from habilitations.models import Contrat, EtatHabilitation, Habilitation, QualiteGreffier, Role, TypeCompte, User
 from journal.models import Evenement, Resultat, TypeEvenement
@@ -47,6 +47,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
 class PartenaireFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partenaire
+        skip_postgeneration_save = True
 
     caisse = factory.LazyFunction(lambda: caisse("131"))
     raison_sociale = factory.Sequence(lambda n: f"Centre communal d'action sociale n° {n}")
@@ -56,8 +57,14 @@ class PartenaireFactory(factory.django.DjangoModelFactory):
     ville = "Marseille"
     representant_nom = "Jeanne DUPONT"
     representant_qualite = "Présidente"
-    responsable_nom = "MARTIN"
-    responsable_prenom = "Paul"
+
+    @factory.post_generation
+    def responsable(self, create, valeur, **kwargs):
+        # Every partner designates its responsable habilitations (04-… forms).
+        if create:
+            DesignationResponsable.objects.create(
+                partenaire=self, nom="MARTIN", prenom="Paul", recue_le=date(2024, 2, 1), **kwargs
+            )
 
 
 class ConventionFactory(factory.django.DjangoModelFactory):
@@ -66,13 +73,29 @@ class ConventionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     caisse = factory.LazyFunction(lambda: caisse("131"))
-    partenaire = factory.SubFactory(PartenaireFactory, caisse=factory.SelfAttribute("..caisse"))
+    partenaire = factory.SubFactory(
+        PartenaireFactory,
+        caisse=factory.SelfAttribute("..caisse"),
+        # T12 is signed by bureaux d'aide juridictionnelle only (02-… I.2).
+        categorie=factory.LazyAttribute(
+            lambda o: CategoriePartenaire.BAJ if o.factory_parent.profil == "T12" else CategoriePartenaire.AUTRE
+        ),
+    )
     numero = factory.Sequence(lambda n: f"2024-{n:03d}")
     profil = "T13"
     portee = Portee.LOCALE
     date_effet = date(2024, 3, 13)
+    # In force: both parties signed, on the date d'effet (03-… art. 5).
+    signataire_caf = "Le directeur de la Caf"
+    date_signature_caf = factory.SelfAttribute("date_effet")
+    signataire_partenaire = "Jeanne DUPONT, Présidente"
+    date_signature_partenaire = factory.SelfAttribute("date_effet")
 
     class Params:
+        non_signee = factory.Trait(
+            signataire_caf="", date_signature_caf=None, signataire_partenaire="", date_signature_partenaire=None
+        )
+
         multi_caf = factory.Trait(portee=Portee.MULTI_CAF)
         nationale = factory.Trait(portee=Portee.NATIONALE)
 

@@ -217,6 +217,7 @@ def test_controle_hors_droits_zero_puis_un(client, officier_131):
 
     # The convention is resiliated: a consultation on or after its date_fin must never happen.
     convention.date_resiliation = jour_ouvre(3)
+    convention.motif_resiliation = "Manquement aux obligations"
     convention.save()
     evenement(habilitation, a(jour_ouvre(2), 10))
     page = page_de(client, officier_131)
@@ -273,6 +274,7 @@ def test_l_officier_d_une_autre_caf_ne_voit_rien(client, officier_161):
     evenement(habilitation, a(jour_ouvre(2), 23))
     convention = ConventionFactory(date_effet=date(2024, 3, 13))
     convention.date_resiliation = jour_ouvre(3)
+    convention.motif_resiliation = "Manquement aux obligations"
     convention.save()
     evenement(HabilitationFactory(convention=convention), a(jour_ouvre(2), 10))
 

@@ -335,6 +335,7 @@ def test_filtres_du_queryset_conformes_a_etat():
         ConventionFactory(
             date_effet=date(2024, 9, 1), date_resiliation=date(2024, 9, 1), motif_resiliation="Manquement"
         ),  # résiliée on its first day
+        ConventionFactory(date_effet=date(2024, 3, 13), non_signee=True),  # no access without signatures
     ]
     jours = [
         date(2024, 3, 12),
@@ -356,7 +357,7 @@ def test_filtres_du_queryset_conformes_a_etat():
             vus |= {etat} if attendu else set()
         actives = {c.pk for c in conventions if c.est_active(jour)}
         assert set(Convention.objects.actives(jour).values_list("pk", flat=True)) == actives, jour
-    # The sample really covers the four states.
+    # The sample really covers every state.
     assert vus == set(EtatConvention)
 
 

@@ -26,7 +26,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from controle.demo import journal_de_demo
-from conventions.models import Caisse, Convention, Partenaire, Portee
+from conventions.models import Caisse, CategoriePartenaire, Convention, DesignationResponsable, Partenaire, Portee
 from conventions.validators import luhn_valide
 from dossiers.demo import CAISSES_DEMO, DOSSIERS_DOCUMENTES, LIBELLES_CAS, generer_dossiers, recreer_dossiers_documentes
 from dossiers.models import Personne
@@ -292,6 +292,23 @@ STAFF_NOMS = {
 DOSSIERS_GENERES = 200
 
 
+# The kind of organisation that signs each profile's demo convention (05-… descriptions).
+CATEGORIE_PAR_PROFIL = {
+    "T1": CategoriePartenaire.DEPARTEMENT,
+    "T2": CategoriePartenaire.COMMUNE,
+    "T3": CategoriePartenaire.ASSOCIATION,
+    "T4": CategoriePartenaire.CCAS,
+    "T5": CategoriePartenaire.DEPARTEMENT,
+    "T6": CategoriePartenaire.ASSURANCE_MALADIE,
+    "T8": CategoriePartenaire.ASSURANCE_MALADIE,
+    "T9": CategoriePartenaire.TUTELLE,
+    "T10": CategoriePartenaire.BAILLEUR,
+    "T11": CategoriePartenaire.SURENDETTEMENT,
+    "T12": CategoriePartenaire.BAJ,
+    "T13": CategoriePartenaire.INTERCOMMUNALITE,
+}
+
+
 def _rng(*parts: str) -> random.Random:
     # Seeded per record, not per run, so that adding a record never changes the others.
     return random.Random("cafpro-demo:" + ":".join(parts))
@@ -476,11 +493,17 @@ class Command(BaseCommand):
                 "ville": demo.ville,
                 "representant_nom": demo.representant[0],
                 "representant_qualite": demo.representant[1],
-                "responsable_prenom": demo.agent[0],
-                "responsable_nom": demo.agent[1],
-                "responsable_email": f"habilitations.{demo.cle}@partenaire-demo.invalid",
+                "categorie": CATEGORIE_PAR_PROFIL.get(demo.profil, CategoriePartenaire.AUTRE),
             },
         )
+        if not partenaire.designations.exists():
+            DesignationResponsable.objects.create(
+                partenaire=partenaire,
+                prenom=demo.agent[0],
+                nom=demo.agent[1],
+                email=f"habilitations.{demo.cle}@partenaire-demo.invalid",
+                recue_le=demo.date_effet,
+            )
         convention, creee = Convention.objects.get_or_create(
             caisse=caisse,
             numero=demo.numero,
