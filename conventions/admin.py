@@ -420,7 +420,8 @@ class ConventionAdmin(PerimetreCaisseAdmin):
         return self.list_filter if request.user.is_superuser else [f for f in self.list_filter if f != "caisse"]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.date_resiliation:
+        # As stored, not as just posted (a refused form must still show its errors).
+        if obj is not None and Convention.objects.filter(pk=obj.pk, date_resiliation__isnull=False).exists():
             # Final: only the action "Annuler une résiliation faite par erreur" undoes it.
             return [*self.readonly_fields, *CHAMPS_RESILIATION]
         return self.readonly_fields

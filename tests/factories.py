@@ -85,11 +85,12 @@ class ConventionFactory(factory.django.DjangoModelFactory):
     profil = "T13"
     portee = Portee.LOCALE
     date_effet = date(2024, 3, 13)
-    # In force: both parties signed, on the date d'effet (03-… art. 5).
+    # In force: both parties signed, on the date d'effet (03-… art. 5), or today for a
+    # convention that takes effect later (a signature is never dated in the future).
     signataire_caf = "Le directeur de la Caf"
-    date_signature_caf = factory.SelfAttribute("date_effet")
+    date_signature_caf = factory.LazyAttribute(lambda o: min(o.date_effet, timezone.localdate()))
     signataire_partenaire = "Jeanne DUPONT, Présidente"
-    date_signature_partenaire = factory.SelfAttribute("date_effet")
+    date_signature_partenaire = factory.LazyAttribute(lambda o: min(o.date_effet, timezone.localdate()))
 
     class Params:
         non_signee = factory.Trait(

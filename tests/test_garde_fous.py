@@ -11,7 +11,7 @@ from habilitations.models import EtatHabilitation, User
 from journal.models import Evenement, TypeEvenement
 from tests.conftest import connecter_au_admin
 from tests.factories import ConventionFactory, HabilitationFactory, StaffFactory, caisse
-from tests.outils import texte
+from tests.outils import mot_de_passe_de_la_feuille, page_du_lot, texte
 from tests.test_reglages import CLE, manage
 
 
@@ -50,9 +50,7 @@ def test_un_verrou_du_compteur_se_voit_et_se_leve(client, admin_131, caf_131):
     reponse = admin_131.post(
         "/gestion/habilitations/habilitation/", {"action": "ouvrir_droits", "_selected_action": [habilitation.pk]}
     )
-    import re
-
-    mot_de_passe = re.search(r'class="mot-de-passe">([^<]+)<', reponse.content.decode()).group(1)
+    mot_de_passe = mot_de_passe_de_la_feuille(page_du_lot(admin_131, reponse))
     assert client.post("/", {"identifiant": habilitation.identifiant, "mot_de_passe": mot_de_passe})["Location"] == (
         "/mot-de-passe/"
     )

@@ -273,10 +273,11 @@ def test_l_officier_d_une_autre_caf_ne_voit_rien(client, officier_161):
     evenement(habilitation, a(jour_ouvre(2), 10), TypeEvenement.CONNEXION, Resultat.ECHEC)
     evenement(habilitation, a(jour_ouvre(2), 23))
     convention = ConventionFactory(date_effet=date(2024, 3, 13))
+    sous_la_convention = HabilitationFactory(convention=convention)
     convention.date_resiliation = jour_ouvre(3)
     convention.motif_resiliation = "Manquement aux obligations"
     convention.save()
-    evenement(HabilitationFactory(convention=convention), a(jour_ouvre(2), 10))
+    evenement(sous_la_convention, a(jour_ouvre(2), 10))
 
     page = page_de(client, officier_161)
     assert ordre(page) == []

@@ -182,7 +182,7 @@ class TestListes:
         reponse = admin_161.post(url_convention(convention), donnees_de(convention, signataire_caf="Intrus"))
         assert reponse.status_code == 302
         convention.refresh_from_db()
-        assert convention.signataire_caf == ""
+        assert convention.signataire_caf == "Le directeur de la Caf"
 
     def test_page_d_ajout_en_francais_limitee_a_sa_caf(self, admin_131, caf_131):
         reponse = admin_131.get(CONVENTION_ADD)

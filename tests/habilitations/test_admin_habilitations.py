@@ -16,7 +16,7 @@ from habilitations.codes import ALPHABET_IDENTIFIANT
 from habilitations.models import EtatHabilitation, Habilitation
 from journal.models import Evenement, TypeEvenement
 from tests.factories import ConventionFactory, HabilitationFactory
-from tests.outils import texte
+from tests.outils import mot_de_passe_de_la_feuille, texte
 
 ADD_URL = "/gestion/habilitations/habilitation/add/"
 LIST_URL = "/gestion/habilitations/habilitation/"
@@ -91,11 +91,15 @@ class TestCreation:
         assert not Habilitation.objects.exists()
 
     def test_convention_terminee_refusee(self, admin_131, caf_131):
-        convention = ConventionFactory(caisse=caf_131, date_resiliation=timezone.localdate() - timedelta(days=1))
-        convention.motif_resiliation = "Divulgation de données"
-        convention.save()
+        convention = ConventionFactory(
+            caisse=caf_131,
+            date_resiliation=timezone.localdate() - timedelta(days=1),
+            motif_resiliation="Divulgation de données",
+        )
         reponse = admin_131.post(ADD_URL, demande(convention))
-        assert "n'est pas en vigueur" in texte(reponse)
+        assert f"La convention {convention.numero} est terminée : aucune habilitation ne peut y être demandée." in (
+            texte(reponse)
+        )
         assert not Habilitation.objects.exists()
 
     def test_champs_obligatoires_de_la_demande(self, admin_131, caf_131):
@@ -110,12 +114,12 @@ class TestCreation:
 class TestCycleDeVie:
     def test_ouvrir_les_droits_edite_la_lettre_avec_le_mot_de_passe(self, admin_131, caf_131):
         habilitation = HabilitationFactory(convention__caisse=caf_131, etat=EtatHabilitation.DEMANDEE)
-        reponse = action(admin_131, "ouvrir_droits", habilitation)
+        reponse = admin_131.get(action(admin_131, "ouvrir_droits", habilitation)["Location"])
 
-        contenu = reponse.content.decode()
+        contenu = texte(reponse)
         assert "Ouverture des droits de consultation" in contenu
         assert habilitation.identifiant in contenu
-        mot_de_passe = re.search(r'class="mot-de-passe">([^<]+)<', contenu).group(1)
+        mot_de_passe = mot_de_passe_de_la_feuille(contenu)
         assert len(mot_de_passe) == 6
         habilitation.refresh_from_db()
         habilitation.user.refresh_from_db()
@@ -124,8 +128,9 @@ class TestCycleDeVie:
         assert check_password(mot_de_passe, habilitation.user.password)
         # The letter page must not be kept by the browser or a proxy.
         assert "no-store" in reponse["Cache-Control"]
-        evenement = Evenement.objects.get(type=TypeEvenement.GESTION, identifiant=habilitation.identifiant)
-        assert evenement.motif == "ouverture des droits"
+        evenement = Evenement.objects.get(
+            type=TypeEvenement.GESTION, identifiant=habilitation.identifiant, motif="ouverture des droits"
+        )
         assert evenement.acteur == "gestion.test131"
         assert mot_de_passe not in str(evenement.details) + evenement.motif
 
@@ -172,8 +177,14 @@ class TestCycleDeVie:
         assert "Suppression de l'accès à compter du" in texte(page)
 
         demain = timezone.localdate() + timedelta(days=1)
+        papier = {"recue_le": timezone.localdate().strftime("%d/%m/%Y"), "demandee_par": "Le Président"}
         action(
-            admin_131, "programmer_suppression", habilitation, appliquer="1", a_compter_du=demain.strftime("%d/%m/%Y")
+            admin_131,
+            "programmer_suppression",
+            habilitation,
+            appliquer="1",
+            a_compter_du=demain.strftime("%d/%m/%Y"),
+            **papier,
         )
         habilitation.refresh_from_db()
         assert habilitation.date_suppression == demain
@@ -188,6 +199,7 @@ class TestCycleDeVie:
             habilitation,
             appliquer="1",
             a_compter_du=aujourd_hui.strftime("%d/%m/%Y"),
+            **papier,
         )
         habilitation.refresh_from_db()
         habilitation.user.refresh_from_db()

@@ -68,7 +68,7 @@ def test_un_seul_message_pour_chaque_echec_et_motif_au_journal(client, habilitat
         "mal_forme": "saisie mal formée",
         "suspendue": "habilitation suspendue",
         "supprimee": "habilitation supprimée",
-        "convention_terminee": "convention terminée",
+        "convention_terminee": "habilitation fermée (convention terminée)",
         "demandee": "habilitation demandée",
     }[cas]
     if cas == "inconnu":

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from habilitations.models import EtatHabilitation
+from habilitations.models import EtatHabilitation, Habilitation
 from journal.models import Evenement, Resultat, TypeEvenement
 from tests.factories import MOT_DE_PASSE_PARTENAIRE, HabilitationFactory
 from tests.outils import texte
@@ -115,21 +115,43 @@ def test_changement_periodique_et_avertissement(client, db, settings):
     assert client.get("/portail/")["Location"] == "/mot-de-passe/"
 
 
+def programmer(admin, habilitations, jour, **filtre):
+    """The planned reset action (01-… art. 4), then the lot page showing the password sheets."""
+    url = "/gestion/habilitations/habilitation/"
+    if filtre:
+        url += "?" + "&".join(f"{k}={v}" for k, v in filtre.items())
+    reponse = admin.post(
+        url,
+        {
+            "action": "programmer_mots_de_passe",
+            "_selected_action": [h.pk for h in habilitations],
+            "appliquer": "1",
+            "a_compter_du": jour.strftime("%d/%m/%Y"),
+            **({"select_across": "1"} if filtre else {}),
+        },
+    )
+    assert reponse.status_code == 302
+    return admin.get(reponse["Location"])
+
+
 def test_la_caf_reinitialise_un_mot_de_passe(admin_131, client, caf_131):
     habilitation = HabilitationFactory(convention__caisse=caf_131, etat=EtatHabilitation.VERROUILLEE)
-    reponse = admin_131.post(
-        "/gestion/habilitations/habilitation/",
-        {"action": "reinitialiser_mots_de_passe", "_selected_action": [habilitation.pk]},
-    )
-    page = reponse.content.decode()
-    assert "Nouveau mot de passe" in page
-    nouveau = re.search(r'class="mot-de-passe">([^<]+)<', page).group(1)
+    mise_en_service = timezone.localdate() + timedelta(days=15)
+    reponse = programmer(admin_131, [habilitation], mise_en_service)
+    page = texte(reponse)
+    assert "nouveau mot de passe" in page.lower()
+    nouveau = re.search(r"Mot de passe</th><td>([^<]+)<", page).group(1)
     assert "no-store" in reponse["Cache-Control"]
-    assert Evenement.objects.get(type=TypeEvenement.GESTION).motif == "réinitialisation du mot de passe"
+    assert Evenement.objects.filter(
+        type=TypeEvenement.GESTION, motif="réinitialisation programmée du mot de passe"
+    ).exists()
 
     habilitation.refresh_from_db()
-    assert not habilitation.user.check_password(MOT_DE_PASSE_PARTENAIRE)
+    # Notified before it is put into service: the current password stays until that date.
+    assert habilitation.user.check_password(MOT_DE_PASSE_PARTENAIRE)
+    Habilitation.objects.filter(pk=habilitation.pk).update(mot_de_passe_programme_le=timezone.localdate())
     # The reset password works once the account is unlocked, and asks for a new one.
+    habilitation.refresh_from_db()
     habilitation.etat = EtatHabilitation.ACTIVE
     habilitation.save()
     assert se_connecter(client, habilitation.identifiant, nouveau)["Location"] == "/mot-de-passe/"
@@ -143,12 +165,17 @@ def test_reinitialiser_toute_une_convention(admin_131, caf_131):
         admin_131.get("/gestion/habilitations/habilitation/", {"convention__id__exact": premiere.convention.pk})
     )
     assert premiere.identifiant in liste and seconde.identifiant in liste and autre.identifiant not in liste
-    reponse = admin_131.post(
-        f"/gestion/habilitations/habilitation/?convention__id__exact={premiere.convention.pk}",
-        {"action": "reinitialiser_mots_de_passe", "_selected_action": [premiere.pk, seconde.pk], "select_across": "1"},
+    page = texte(
+        programmer(
+            admin_131,
+            [premiere, seconde],
+            timezone.localdate() + timedelta(days=15),
+            convention__id__exact=premiere.convention.pk,
+        )
     )
-    assert len(re.findall(r'class="mot-de-passe"', reponse.content.decode())) == 2
+    assert len(re.findall(r"Mot de passe</th><td>", page)) == 2
     autre.refresh_from_db()
+    assert autre.mot_de_passe_programme == ""
     assert autre.user.check_password(MOT_DE_PASSE_PARTENAIRE)
 
 
