@@ -8,8 +8,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from documents.admin import liste_des_documents
 from documents.emission import emettre
-from documents.models import Nature
+from documents.models import DocumentEmis, Nature
 from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 
@@ -368,6 +369,7 @@ class AnnulationResiliationForm(forms.Form):
 
 
 CHAMPS_RESILIATION = ["date_resiliation", "motif_resiliation"]
+CHAMPS_PORTEE = ["portee", "caisses_multi"]
 
 
 @admin.register(Convention)
@@ -378,11 +380,12 @@ class ConventionAdmin(PerimetreCaisseAdmin):
     search_fields = ["numero", "partenaire__raison_sociale", "partenaire__siret"]
     list_select_related = ["partenaire", "caisse"]
     filter_horizontal = ["caisses_multi"]
-    readonly_fields = ["etat_affiche", "date_fin", "annulation_affichee"]
+    readonly_fields = ["etat_affiche", "date_fin", "annulation_affichee", "documents_emis"]
     actions = ["editer_convention", "annuler_resiliation"]
     fieldsets = [
         (None, {"fields": ["numero", "caisse", "partenaire", "profil"]}),
         ("Portée de l'accès", {"fields": ["portee", "caisses_multi"]}),
+        ("Documents", {"fields": ["documents_emis"]}),
         (
             "Signature et durée",
             {
@@ -420,11 +423,16 @@ class ConventionAdmin(PerimetreCaisseAdmin):
         return self.list_filter if request.user.is_superuser else [f for f in self.list_filter if f != "caisse"]
 
     def get_readonly_fields(self, request, obj=None):
+        figes = []
+        if not request.user.is_superuser:
+            # A scope beyond the signing Caf opens other Cafs' dossiers: only a national
+            # administrator grants it (our decision; the sources are silent on who may).
+            figes += CHAMPS_PORTEE
         # As stored, not as just posted (a refused form must still show its errors).
         if obj is not None and Convention.objects.filter(pk=obj.pk, date_resiliation__isnull=False).exists():
             # Final: only the action "Annuler une résiliation faite par erreur" undoes it.
-            return [*self.readonly_fields, *CHAMPS_RESILIATION]
-        return self.readonly_fields
+            figes += CHAMPS_RESILIATION
+        return [*self.readonly_fields, *figes]
 
     @admin.display(description="état")
     def etat_affiche(self, obj):
@@ -436,6 +444,10 @@ class ConventionAdmin(PerimetreCaisseAdmin):
         if etat == EtatConvention.EN_ATTENTE:
             return f"{etat.label} (le {obj.date_effet:%d/%m/%Y})"
         return etat.label
+
+    @admin.display(description="documents émis")
+    def documents_emis(self, obj):
+        return liste_des_documents(DocumentEmis.objects.filter(convention_id=obj.pk) if obj.pk else [])
 
     @admin.display(description="résiliation annulée")
     def annulation_affichee(self, obj):

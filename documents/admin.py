@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import rendu
@@ -72,3 +73,23 @@ class DocumentEmisAdmin(admin.ModelAdmin):
     @admin.display(description="contenu (texte)")
     def contenu(self, obj):
         return format_html_join("", "{}<br>", ((ligne,) for ligne in rendu.texte(obj.blocs).splitlines()))
+
+
+def liste_des_documents(documents) -> str:
+    """The documents issued about one record, newest first, each with its page and its PDF:
+    shown on the convention's and the habilitation's pages, so the Caf can show what it sent."""
+    lignes = [
+        (
+            f"{timezone.localtime(d.emis_le):%d/%m/%Y %H:%M}",
+            d.get_nature_display(),
+            reverse("documents:document", args=[d.public_id]),
+            reverse("documents:pdf", args=[d.public_id]),
+        )
+        for d in sorted(documents, key=lambda d: d.emis_le, reverse=True)
+    ]
+    if not lignes:
+        return "aucun"
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join("", '<li>{} — {} : <a href="{}">page</a> · <a href="{}">PDF</a></li>', lignes),
+    )

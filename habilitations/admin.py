@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from conventions.admin import ConventionAdmin, PerimetreCaisseAdmin
+from documents.admin import liste_des_documents
 from documents.emission import confier_une_fois, emettre
 from documents.models import DocumentEmis, Nature
 from journal.models import Resultat, TypeEvenement
@@ -196,6 +197,7 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         "mot_de_passe_affiche",
         "suppression_affichee",
         "remplace",
+        "documents_emis",
     ]
     actions = [
         "ouvrir_droits",
@@ -204,6 +206,8 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         "suspendre",
         "reactiver",
         "programmer_suppression",
+        "editer_demande_acces",
+        "editer_demande_suppression",
     ]
     fieldsets = [
         (
@@ -220,6 +224,7 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
                     "mot_de_passe_affiche",
                     "suppression_affichee",
                     "remplace",
+                    "documents_emis",
                 ]
             },
         ),
@@ -323,6 +328,10 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         if obj.suppression_recue_le:
             texte += f", reçue le {obj.suppression_recue_le:%d/%m/%Y}"
         return texte
+
+    @admin.display(description="documents émis")
+    def documents_emis(self, obj):
+        return liste_des_documents(DocumentEmis.objects.filter(habilitation_id=obj.pk) if obj.pk else [])
 
     def save_model(self, request, obj, form, change):
         avant = {champ: form.initial.get(champ) for champ in ("nom", "prenom") if champ in form.changed_data}
@@ -483,6 +492,22 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
             return self._vers_le_lot(request, lot, pieces)
         return None
 
+    def _editer_formulaire(self, request, queryset, nature, construire):
+        lot, jour = uuid.uuid4(), timezone.localdate()
+        for habilitation in queryset.select_related("user", "convention__caisse", "convention__partenaire"):
+            self._emettre(request, lot, nature, construire(habilitation, jour), habilitation)
+        return self._vers_le_lot(request, lot, {})
+
+    @admin.action(description="Éditer la demande d'accès pré-remplie (à faire signer)")
+    def editer_demande_acces(self, request, queryset):
+        return self._editer_formulaire(
+            request, queryset, Nature.DEMANDE_ACCES, lambda h, jour: courriers.demande_acces(h.convention, jour, h)
+        )
+
+    @admin.action(description="Éditer la demande de suppression pré-remplie (à faire signer)")
+    def editer_demande_suppression(self, request, queryset):
+        return self._editer_formulaire(request, queryset, Nature.DEMANDE_SUPPRESSION, courriers.demande_suppression)
+
     @admin.action(description="Suspendre")
     def suspendre(self, request, queryset):
         self._appliquer(request, queryset, lambda h: h.suspendre(request.user, request), "suspendue(s)")
@@ -587,6 +612,10 @@ class CompteCafAdmin(DjangoUserAdmin):
     filter_horizontal = []
 
     actions = ["debloquer_connexion"]
+
+    def get_list_filter(self, request):
+        # Colleagues of one Caf: no filter listing the 123.
+        return self.list_filter if request.user.is_superuser else [f for f in self.list_filter if f != "caisse"]
 
     def get_queryset(self, request):
         comptes = super().get_queryset(request).filter(type_compte=TypeCompte.AGENT_CAF)

@@ -62,6 +62,12 @@ def admin_131(client, gestionnaire_131):
 
 
 @pytest.fixture
+def admin_national(client, db):
+    """A national administrator (Cnaf): no Caf of his own, every Caf's records."""
+    return connecter_au_admin(client, StaffFactory(username="cnaf.national", caisse=None, role="", is_superuser=True))
+
+
+@pytest.fixture
 def admin_161(client, gestionnaire_161):
     return connecter_au_admin(client, gestionnaire_161)
 

@@ -333,9 +333,22 @@ class TestAjoutConvention:
         assert convention.etat() == EtatConvention.EN_VIGUEUR
         assert list(convention.caisses_accessibles()) == [caf_131]
 
-    def test_creation_multi_caf(self, admin_131, caf_131, partenaire_131):
+    def test_un_gestionnaire_n_accorde_pas_de_portee_au_dela_de_sa_caf(self, admin_131, caf_131, partenaire_131):
+        page = texte(admin_131.get(CONVENTION_ADD))
+        assert 'name="portee"' not in page and 'name="caisses_multi"' not in page
+        # A forged POST gets the local scope only.
+        couvertes = [caisse("161").pk]
+        admin_131.post(
+            CONVENTION_ADD,
+            donnees_convention(caf_131, partenaire_131, portee=Portee.MULTI_CAF, caisses_multi=couvertes),
+        )
+        convention = Convention.objects.get()
+        assert convention.portee == Portee.LOCALE
+        assert list(convention.caisses_accessibles()) == [caf_131]
+
+    def test_creation_multi_caf(self, admin_national, caf_131, partenaire_131):
         couvertes = [caisse("161").pk, caisse("171").pk]
-        reponse = admin_131.post(
+        reponse = admin_national.post(
             CONVENTION_ADD,
             donnees_convention(caf_131, partenaire_131, portee=Portee.MULTI_CAF, caisses_multi=couvertes),
         )
@@ -344,16 +357,18 @@ class TestAjoutConvention:
         convention = Convention.objects.get()
         assert sorted(convention.caisses_accessibles().values_list("numero", flat=True)) == ["131", "161", "171"]
 
-    def test_multi_caf_sans_caf_refusee(self, admin_131, caf_131, partenaire_131):
-        reponse = admin_131.post(CONVENTION_ADD, donnees_convention(caf_131, partenaire_131, portee=Portee.MULTI_CAF))
+    def test_multi_caf_sans_caf_refusee(self, admin_national, caf_131, partenaire_131):
+        reponse = admin_national.post(
+            CONVENTION_ADD, donnees_convention(caf_131, partenaire_131, portee=Portee.MULTI_CAF)
+        )
 
         assert reponse.status_code == 200
         assert "Une convention multi-Caf doit indiquer les Caf couvertes." in texte(reponse)
         assert not Convention.objects.exists()
 
     @pytest.mark.parametrize("portee", [Portee.LOCALE, Portee.NATIONALE])
-    def test_caf_couvertes_hors_multi_caf_refusees(self, admin_131, caf_131, partenaire_131, portee):
-        reponse = admin_131.post(
+    def test_caf_couvertes_hors_multi_caf_refusees(self, admin_national, caf_131, partenaire_131, portee):
+        reponse = admin_national.post(
             CONVENTION_ADD,
             donnees_convention(caf_131, partenaire_131, portee=portee, caisses_multi=[caisse("161").pk]),
         )
