@@ -19,22 +19,9 @@ from journal.models import Resultat, TypeEvenement
 
 from . import courriers, verrou_personnel
 from .evenements import enregistrer_pour_compte
-from .models import ETATS_DERIVES, EtatHabilitation, Habilitation, TypeCompte, User
+from .models import CHAMPS_DE_LA_DEMANDE, ETATS_DERIVES, EtatHabilitation, Habilitation, TypeCompte, User
 from .mots_de_passe import provisoire_expire
 from .tableau_de_bord import A_SUIVRE
-
-CHAMPS_DE_LA_DEMANDE = [
-    "date_demande",
-    "nom",
-    "prenom",
-    "fonction",
-    "qualite_greffier",
-    "adresse_professionnelle",
-    "telephone",
-    "telecopie",
-    "email",
-    "contrat",
-]
 
 # The convention's package carries a blank demande d'accès (04-… envoi letter).
 ConventionAdmin.formulaires_joints.append((Nature.DEMANDE_ACCES, courriers.demande_acces))
@@ -263,7 +250,7 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
             figes += ["nom", "prenom"]
         if obj.etat_effectif() in ETATS_DERIVES:
             # A deleted or closed access is a record of the past: nothing more to edit.
-            figes += CHAMPS_DE_LA_DEMANDE
+            figes += ["date_demande", *CHAMPS_DE_LA_DEMANDE]
         return [*self.readonly_fields, *dict.fromkeys(figes)]
 
     def get_fieldsets(self, request, obj=None):
@@ -395,6 +382,20 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
             confier_une_fois(request, lot, pieces)
         return redirect("documents:lot", lot)
 
+    def _saisie(self, request, queryset, form_class, action: str, titre: str, bouton: str):
+        """An action's intermediate page: (the valid form, None) once submitted, else (None, the page)."""
+        form = form_class(request.POST if "appliquer" in request.POST else None)
+        if form.is_valid():
+            return form, None
+        return None, self._formulaire(request, queryset, form, action, titre, bouton)
+
+    def _lettre_et_feuille(self, request, lot, pieces, nature, titre_blocs, habilitation, mot_de_passe, **date):
+        """A letter kept, and the separate password sheet entrusted once to the lot's page."""
+        document = self._emettre(request, lot, nature, titre_blocs, habilitation)
+        pieces[str(document.public_id)] = courriers.feuille_mot_de_passe(
+            habilitation, mot_de_passe, timezone.localdate(), **date
+        )
+
     def _formulaire(self, request, queryset, form, action: str, titre: str, bouton: str):
         return TemplateResponse(
             request,
@@ -417,14 +418,8 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
 
         def operation(habilitation):
             mot_de_passe = habilitation.ouvrir_droits(request.user, request)
-            document = self._emettre(
-                request,
-                lot,
-                Nature.LETTRE_OUVERTURE,
-                courriers.lettre_ouverture(habilitation, jour),
-                habilitation,
-            )
-            pieces[str(document.public_id)] = courriers.feuille_mot_de_passe(habilitation, mot_de_passe, jour)
+            lettre = courriers.lettre_ouverture(habilitation, jour)
+            self._lettre_et_feuille(request, lot, pieces, Nature.LETTRE_OUVERTURE, lettre, habilitation, mot_de_passe)
 
         if self._appliquer(request, queryset, operation, "ouverte(s)"):
             return self._vers_le_lot(request, lot, pieces)
@@ -432,30 +427,31 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
 
     @admin.action(description="Programmer un nouveau mot de passe et éditer la lettre")
     def programmer_mots_de_passe(self, request, queryset):
-        form = MotDePasseProgrammeForm(request.POST if "appliquer" in request.POST else None)
-        if not form.is_valid():
-            return self._formulaire(
-                request,
-                queryset,
-                form,
-                "programmer_mots_de_passe",
-                "Nouveau mot de passe programmé",
-                "Programmer et éditer les lettres",
-            )
+        form, page = self._saisie(
+            request,
+            queryset,
+            MotDePasseProgrammeForm,
+            "programmer_mots_de_passe",
+            "Nouveau mot de passe programmé",
+            "Programmer et éditer les lettres",
+        )
+        if page:
+            return page
         lot, pieces, jour = uuid.uuid4(), {}, timezone.localdate()
         a_compter_du = form.cleaned_data["a_compter_du"]
 
         def operation(habilitation):
             mot_de_passe = habilitation.programmer_mot_de_passe(a_compter_du, request.user, request)
-            document = self._emettre(
+            lettre = courriers.lettre_mot_de_passe(habilitation, jour, a_compter_du)
+            self._lettre_et_feuille(
                 request,
                 lot,
+                pieces,
                 Nature.LETTRE_MOT_DE_PASSE,
-                courriers.lettre_mot_de_passe(habilitation, jour, a_compter_du),
+                lettre,
                 habilitation,
-            )
-            pieces[str(document.public_id)] = courriers.feuille_mot_de_passe(
-                habilitation, mot_de_passe, jour, a_compter_du
+                mot_de_passe,
+                a_compter_du=a_compter_du,
             )
 
         if self._appliquer(
@@ -466,16 +462,16 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
 
     @admin.action(description="Perte ou vol des codes : révoquer et délivrer une nouvelle habilitation")
     def perte_ou_vol(self, request, queryset):
-        form = PerteOuVolForm(request.POST if "appliquer" in request.POST else None)
-        if not form.is_valid():
-            return self._formulaire(
-                request,
-                queryset,
-                form,
-                "perte_ou_vol",
-                "Perte ou vol des codes d'accès",
-                "Révoquer et délivrer une nouvelle habilitation",
-            )
+        form, page = self._saisie(
+            request,
+            queryset,
+            PerteOuVolForm,
+            "perte_ou_vol",
+            "Perte ou vol des codes d'accès",
+            "Révoquer et délivrer une nouvelle habilitation",
+        )
+        if page:
+            return page
         lot, pieces, jour = uuid.uuid4(), {}, timezone.localdate()
 
         def operation(habilitation):
@@ -483,10 +479,8 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
             self._emettre(
                 request, lot, Nature.LETTRE_SUPPRESSION, courriers.lettre_suppression(habilitation, jour), habilitation
             )
-            document = self._emettre(
-                request, lot, Nature.LETTRE_OUVERTURE, courriers.lettre_perte_ou_vol(nouvelle, jour), nouvelle
-            )
-            pieces[str(document.public_id)] = courriers.feuille_mot_de_passe(nouvelle, mot_de_passe, jour)
+            lettre = courriers.lettre_perte_ou_vol(nouvelle, jour)
+            self._lettre_et_feuille(request, lot, pieces, Nature.LETTRE_OUVERTURE, lettre, nouvelle, mot_de_passe)
 
         if self._appliquer(request, queryset, operation, "remplacée(s) par une nouvelle habilitation"):
             return self._vers_le_lot(request, lot, pieces)
@@ -518,16 +512,16 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
 
     @admin.action(description="Enregistrer une demande de suppression d'accès")
     def programmer_suppression(self, request, queryset):
-        form = SuppressionForm(request.POST if "appliquer" in request.POST else None)
-        if not form.is_valid():
-            return self._formulaire(
-                request,
-                queryset,
-                form,
-                "programmer_suppression",
-                "Demande de suppression d'accès",
-                "Enregistrer la suppression",
-            )
+        form, page = self._saisie(
+            request,
+            queryset,
+            SuppressionForm,
+            "programmer_suppression",
+            "Demande de suppression d'accès",
+            "Enregistrer la suppression",
+        )
+        if page:
+            return page
         lot, jour = uuid.uuid4(), timezone.localdate()
         donnees = form.cleaned_data
 

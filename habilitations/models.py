@@ -150,6 +150,19 @@ class EtatHabilitation(models.TextChoices):
 ETATS_DERIVES = (EtatHabilitation.SUPPRIMEE, EtatHabilitation.FERMEE)
 ETATS_ENREGISTRES = [choix for choix in EtatHabilitation.choices if choix[0] not in ETATS_DERIVES]
 
+# What the holder wrote on his "demande d'accès au service Cafpro" (02-… annexe 3, 04-… forms).
+CHAMPS_DE_LA_DEMANDE = (
+    "nom",
+    "prenom",
+    "fonction",
+    "qualite_greffier",
+    "adresse_professionnelle",
+    "telephone",
+    "telecopie",
+    "email",
+    "contrat",
+)
+
 # Once rights are opened the habilitation is nominative and cannot be delegated (02-… I.3).
 CHAMPS_NOMINATIFS = ("nom", "prenom", "convention_id")
 
@@ -527,20 +540,7 @@ class Habilitation(models.Model):
             convention=self.convention,
             remplace=self,
             date_demande=jour,
-            **{
-                champ: getattr(self, champ)
-                for champ in (
-                    "nom",
-                    "prenom",
-                    "fonction",
-                    "qualite_greffier",
-                    "adresse_professionnelle",
-                    "telephone",
-                    "telecopie",
-                    "email",
-                    "contrat",
-                )
-            },
+            **{champ: getattr(self, champ) for champ in CHAMPS_DE_LA_DEMANDE},
         )
         nouvelle.save()
         self._journaliser(
