@@ -16,6 +16,9 @@ from journal.models import Resultat, TypeEvenement
 
 from . import courriers
 from .models import (
+    CHAMPS_CONVENUS,
+    CHAMPS_DENONCIATION,
+    CHAMPS_SIGNATURE,
     Caisse,
     Convention,
     DesignationResponsable,
@@ -347,7 +350,7 @@ class ConventionASuivreFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("fenetre_denonciation", "échéance annuelle dans les deux mois"),
+            ("fenetre_denonciation", "date limite de dénonciation dans les deux mois"),
             ("non_signees", "en attente de signature"),
         ]
 
@@ -429,10 +432,19 @@ class ConventionAdmin(PerimetreCaisseAdmin):
             # administrator grants it (our decision; the sources are silent on who may).
             figes += CHAMPS_PORTEE
         # As stored, not as just posted (a refused form must still show its errors).
-        if obj is not None and Convention.objects.filter(pk=obj.pk, date_resiliation__isnull=False).exists():
-            # Final: only the action "Annuler une résiliation faite par erreur" undoes it.
-            figes += CHAMPS_RESILIATION
-        return [*self.readonly_fields, *figes]
+        en_base = Convention.objects.filter(pk=obj.pk).first() if obj is not None else None
+        if en_base is not None:
+            if en_base.etat() == EtatConvention.TERMINEE:
+                # Over: a record of what was agreed (a résiliation in error has its own action).
+                figes += [champ.removesuffix("_id") for champ in CHAMPS_CONVENUS] + CHAMPS_PORTEE
+            if en_base.date_resiliation:
+                # Final: only the action "Annuler une résiliation faite par erreur" undoes it.
+                figes += CHAMPS_RESILIATION
+            if en_base.date_denonciation:
+                figes += list(CHAMPS_DENONCIATION)
+            if en_base.habilitations.filter(date_ouverture__isnull=False).exists():
+                figes += list(CHAMPS_SIGNATURE)
+        return list(dict.fromkeys([*self.readonly_fields, *figes]))
 
     @admin.display(description="état")
     def etat_affiche(self, obj):

@@ -266,6 +266,26 @@ class PartieDenoncante(models.TextChoices):
 
 SIGNEE = Q(date_signature_caf__isnull=False, date_signature_partenaire__isnull=False)
 
+CHAMPS_SIGNATURE = (
+    "signataire_caf",
+    "date_signature_caf",
+    "signataire_partenaire",
+    "date_signature_partenaire",
+    "date_effet",
+)
+CHAMPS_DENONCIATION = ("date_denonciation", "denonciation_par")
+# Everything a terminated convention keeps as it was.
+CHAMPS_CONVENUS = (
+    "numero",
+    "partenaire_id",
+    "profil",
+    "portee",
+    *CHAMPS_SIGNATURE,
+    *CHAMPS_DENONCIATION,
+    "date_resiliation",
+    "motif_resiliation",
+)
+
 
 class ConventionQuerySet(models.QuerySet):
     def etat(self, etat: str, jour: date | None = None):
@@ -291,12 +311,12 @@ class ConventionQuerySet(models.QuerySet):
         return self.etat(EtatConvention.TERMINEE, jour)
 
     def dans_la_fenetre_de_denonciation(self, jour: date | None = None):
-        """In force, not yet ending, with an anniversary within two months: a dénonciation
-        must be notified now to end them at that anniversary (01-… art. 6, 03-… art. 5)."""
+        """In force, not yet ending, whose last day to notify a dénonciation (two months before
+        the next anniversary it can still reach, 01-… art. 6, 03-… art. 5) falls within two months."""
         jour = jour or aujourd_hui()
         limite = ajouter_mois(jour, 2)
         en_vigueur = self.etat(EtatConvention.EN_VIGUEUR, jour).only("pk", "date_effet")
-        return self.filter(pk__in=[c.pk for c in en_vigueur if c.echeance_suivante(jour) <= limite])
+        return self.filter(pk__in=[c.pk for c in en_vigueur if c.limite_de_denonciation(jour) <= limite])
 
 
 class Convention(models.Model):
@@ -396,6 +416,14 @@ class Convention(models.Model):
         while ajouter_annees(self.date_effet, annees) <= jour:
             annees += 1
         return ajouter_annees(self.date_effet, annees)
+
+    def limite_de_denonciation(self, jour: date) -> date:
+        """The last day, from `jour` on, to notify a dénonciation that ends the convention at an
+        anniversary: two months before the next anniversary, or the one after if that is past."""
+        echeance = self.echeance_suivante(jour)
+        if ajouter_mois(echeance, -2) < jour:
+            echeance = self.echeance_suivante(echeance)
+        return ajouter_mois(echeance, -2)
 
     def fin_par_denonciation(self, notifiee_le: date) -> date:
         """The anniversary at which a dénonciation notified on `notifiee_le` ends the convention.
@@ -550,6 +578,38 @@ class Convention(models.Model):
                 "Les signatures d'une convention sous laquelle des habilitations ont été demandées "
                 "ne peuvent plus être effacées."
             )
+        if (
+            en_base is not None
+            and en_base.date_denonciation
+            and self._valeurs(CHAMPS_DENONCIATION) != (en_base._valeurs(CHAMPS_DENONCIATION))
+        ):
+            erreurs["date_denonciation"] = (
+                f"La dénonciation notifiée le {_fr(en_base.date_denonciation)} est définitive : elle a été "
+                "notifiée à l'autre partie et ne peut être ni modifiée ni effacée."
+            )
+
+    def _valeurs(self, champs) -> tuple:
+        return tuple(getattr(self, champ) for champ in champs)
+
+    def _verifier_figee(self, erreurs: dict, en_base: "Convention | None") -> None:
+        """What was agreed cannot move under the accesses it opened, nor once it is over."""
+        if en_base is None:
+            return
+        if en_base.etat() == EtatConvention.TERMINEE and not erreurs:
+            modifies = [c for c in CHAMPS_CONVENUS if getattr(self, c) != getattr(en_base, c)]
+            if modifies:
+                erreurs[modifies[0].removesuffix("_id")] = (
+                    f"La convention {en_base.numero} est terminée depuis le {_fr(en_base.date_fin)} : elle ne "
+                    "se modifie plus (une résiliation enregistrée par erreur s'annule par l'action prévue)."
+                )
+                return
+        if (
+            self._valeurs(CHAMPS_SIGNATURE) != en_base._valeurs(CHAMPS_SIGNATURE)
+            and en_base.habilitations.filter(date_ouverture__isnull=False).exists()
+        ):
+            erreurs["date_effet"] = (
+                "Des droits ont été ouverts sous cette convention : ses signatures et sa date d'effet ne changent plus."
+            )
 
     def regles_non_respectees(self) -> dict:
         """Every rule of the sources a convention breaks, by field (empty when it is sound)."""
@@ -583,6 +643,7 @@ class Convention(models.Model):
             jour = aujourd_hui()
             self._verifier_signatures(erreurs, jour)
             self._verifier_fin(erreurs, jour, en_base)
+            self._verifier_figee(erreurs, en_base)
         return erreurs
 
     def clean(self):
@@ -599,12 +660,16 @@ class Convention(models.Model):
             raise ValidationError(f"La convention {self.numero} n'est pas résiliée : rien à annuler.")
         if not motif.strip():
             raise ValidationError("Indiquez pourquoi la résiliation est annulée.")
-        ancienne = self.date_resiliation
+        ancienne, ancien_motif = self.date_resiliation, self.motif_resiliation
+        trace = (
+            f"Résiliation du {_fr(ancienne)} (« {ancien_motif} ») annulée : {motif.strip()}\n"
+            f"{self.motif_annulation_resiliation}"
+        ).strip()
         Convention.objects.filter(pk=self.pk).update(
             date_resiliation=None,
             motif_resiliation="",
             resiliation_annulee_le=timezone.now(),
-            motif_annulation_resiliation=motif.strip(),
+            motif_annulation_resiliation=trace,
         )
         self.refresh_from_db()
         self.save(update_fields=["date_fin"])
@@ -619,6 +684,7 @@ class Convention(models.Model):
                 "convention": self.numero,
                 "objet": f"conventions.convention:{self.pk}",
                 "resiliation_annulee": ancienne.isoformat(),
+                "motif_de_la_resiliation": ancien_motif[:200],
                 "motif": motif.strip()[:200],
             },
         )

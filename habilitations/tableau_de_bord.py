@@ -71,7 +71,7 @@ A_SUIVRE = {
 
 A_SUIVRE_CONVENTIONS = {
     "fenetre_denonciation": (
-        "conventions dont l'échéance annuelle tombe dans les deux mois (dénonciation possible)",
+        "conventions dont la date limite de dénonciation tombe dans les deux mois",
         lambda qs: qs.dans_la_fenetre_de_denonciation(),
     ),
     "non_signees": ("conventions en attente de signature", lambda qs: qs.etat(EtatConvention.NON_SIGNEE)),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from conventions.dates import ajouter_annees
 from conventions.models import CategoriePartenaire, Convention, DesignationResponsable, EtatConvention, Partenaire
+from habilitations.models import EtatHabilitation
 from journal.models import Evenement
 from tests.conventions.test_admin_partenaires_conventions import (
     CONVENTION_ADD,
@@ -104,7 +105,10 @@ class TestSignatures:
     def test_les_signatures_ne_s_effacent_plus_sous_des_habilitations(self, admin_131, caf_131):
         from tests.factories import HabilitationFactory
 
-        habilitation = HabilitationFactory(convention__caisse=caf_131)
+        # A demande recorded, rights not yet opened (once opened, the fields are not even offered).
+        habilitation = HabilitationFactory(
+            convention__caisse=caf_131, etat=EtatHabilitation.DEMANDEE, date_ouverture=None
+        )
         convention = habilitation.convention
         reponse = admin_131.post(
             url_convention(convention), donnees_de(convention, signataire_partenaire="", date_signature_partenaire="")
@@ -169,7 +173,8 @@ class TestDenonciationEtResiliation:
         convention.refresh_from_db()
         assert convention.date_resiliation is None
         assert convention.etat() == EtatConvention.EN_VIGUEUR
-        assert convention.motif_annulation_resiliation == "Résiliation saisie sur la mauvaise convention"
+        assert "annulée : Résiliation saisie sur la mauvaise convention" in convention.motif_annulation_resiliation
+        assert "« Erreur de saisie »" in convention.motif_annulation_resiliation
         evenement = Evenement.objects.get(motif__startswith="annulation de la résiliation")
         assert evenement.acteur == "gestion.test131"
         assert evenement.details["resiliation_annulee"] == hier.isoformat()
@@ -278,9 +283,60 @@ class TestResponsableHabilitations:
 
 
 def test_la_fenetre_de_denonciation(db, caf_131):
+    """Listed while a dénonciation can still end the convention at an anniversary, with its last
+    day (two months before the anniversary) within two months."""
     il_y_a_un_an = ajouter_annees(aujourd_hui(), -1)
-    dans_un_mois = ConventionFactory(caisse=caf_131, date_effet=il_y_a_un_an + timedelta(days=30))
-    dans_six_mois = ConventionFactory(caisse=caf_131, date_effet=il_y_a_un_an + timedelta(days=180))
+    limite_dans_un_mois = ConventionFactory(caisse=caf_131, date_effet=il_y_a_un_an + timedelta(days=92))
+    limite_depassee = ConventionFactory(caisse=caf_131, date_effet=il_y_a_un_an + timedelta(days=30))
+    limite_lointaine = ConventionFactory(caisse=caf_131, date_effet=il_y_a_un_an + timedelta(days=200))
     pks = set(Convention.objects.dans_la_fenetre_de_denonciation().values_list("pk", flat=True))
-    assert dans_un_mois.pk in pks
-    assert dans_six_mois.pk not in pks
+    assert pks == {limite_dans_un_mois.pk}
+    # The listed one can indeed be dénoncée today; the one past its limit cannot.
+    limite_dans_un_mois.fin_par_denonciation(aujourd_hui())
+    with pytest.raises(ValidationError, match="trop tardive"):
+        limite_depassee.fin_par_denonciation(aujourd_hui())
+    assert limite_lointaine.limite_de_denonciation(aujourd_hui()) > aujourd_hui() + timedelta(days=62)
+
+
+class TestFigee:
+    def test_une_denonciation_ne_s_efface_pas(self, admin_131, caf_131):
+        convention = ConventionFactory(
+            caisse=caf_131, date_effet=ajouter_annees(aujourd_hui(), -1) + timedelta(days=92)
+        )
+        admin_131.post(
+            url_convention(convention),
+            donnees_de(convention, date_denonciation=jj_mm_aaaa(aujourd_hui()), denonciation_par="partenaire"),
+        )
+        convention.refresh_from_db()
+        assert convention.date_denonciation == aujourd_hui()
+        page = texte(admin_131.get(url_convention(convention)))
+        assert 'name="date_denonciation"' not in page
+        admin_131.post(url_convention(convention), donnees_de(convention, date_denonciation="", denonciation_par=""))
+        convention.refresh_from_db()
+        assert convention.date_denonciation == aujourd_hui()
+        convention.date_denonciation = None
+        convention.denonciation_par = ""
+        with pytest.raises(ValidationError, match="est définitive"):
+            convention.save()
+
+    def test_une_convention_terminee_ne_revit_pas(self, db, caf_131):
+        convention = ConventionFactory(caisse=caf_131, date_effet=date(2023, 1, 10))
+        Convention.objects.filter(pk=convention.pk).update(
+            date_denonciation=date(2023, 10, 1), denonciation_par="caf", date_fin=date(2024, 1, 10)
+        )
+        convention.refresh_from_db()
+        assert convention.etat() == EtatConvention.TERMINEE
+        convention.date_effet = date(2024, 1, 10)
+        with pytest.raises(ValidationError, match="est terminée depuis le 10/01/2024"):
+            convention.save()
+
+    def test_date_d_effet_figee_apres_ouverture(self, admin_131, caf_131):
+        from tests.factories import HabilitationFactory
+
+        habilitation = HabilitationFactory(convention__caisse=caf_131)
+        convention = habilitation.convention
+        page = texte(admin_131.get(url_convention(convention)))
+        assert 'name="date_effet"' not in page and 'name="date_signature_caf"' not in page
+        convention.date_effet = aujourd_hui() + timedelta(days=400)
+        with pytest.raises(ValidationError, match="sa date d'effet ne changent plus"):
+            convention.save()
