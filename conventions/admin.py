@@ -247,6 +247,10 @@ class DesignationInline(admin.StackedInline):
         "responsable habilitations (le plus récent en premier ; un changement = une nouvelle désignation)"
     )
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # Every partner has a responsable habilitations: a forged form with no row is refused.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
     def has_view_permission(self, request, obj=None):
         return PerimetreCaisseAdmin._gere(request)
 
@@ -275,6 +279,12 @@ class PartenaireAdmin(PerimetreCaisseAdmin):
 
     def get_list_filter(self, request):
         return self.list_filter if request.user.is_superuser else [f for f in self.list_filter if f != "caisse"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The category decides which profiles the partner signs for (T12: BAJ): fixed once it has one.
+        if obj is not None and obj.conventions.exists():
+            return [*self.readonly_fields, "categorie"]
+        return self.readonly_fields
 
     @admin.display(description="responsable habilitations")
     def responsable(self, obj):

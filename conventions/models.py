@@ -186,6 +186,14 @@ class Partenaire(models.Model):
     def __str__(self):
         return self.raison_sociale
 
+    def clean(self):
+        if self.pk is not None and self.conventions.exists():
+            categorie = Partenaire.objects.filter(pk=self.pk).values_list("categorie", flat=True).first()
+            if categorie != self.categorie:
+                raise ValidationError(
+                    {"categorie": "La catégorie d'un partenaire qui a signé une convention ne change plus."}
+                )
+
     @property
     def responsable(self) -> "DesignationResponsable | None":
         """The responsable habilitations in office: the latest désignation received."""

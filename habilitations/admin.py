@@ -297,7 +297,8 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         if obj.pk is None:
             return "—"
         if obj.mot_de_passe_programme_le:
-            return f"nouveau mot de passe notifié, en service le {obj.mot_de_passe_programme_le:%d/%m/%Y}"
+            quand = "depuis" if obj.mot_de_passe_programme_le <= timezone.localdate() else "le"
+            return f"nouveau mot de passe notifié, en service {quand} le {obj.mot_de_passe_programme_le:%d/%m/%Y}"
         if obj.mot_de_passe_provisoire_le:
             etat = "expiré" if provisoire_expire(obj) else "pas encore utilisé"
             return f"provisoire émis le {timezone.localtime(obj.mot_de_passe_provisoire_le):%d/%m/%Y} ({etat})"

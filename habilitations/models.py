@@ -163,6 +163,21 @@ CHAMPS_DE_LA_DEMANDE = (
     "contrat",
 )
 
+# Fields that the life-cycle actions read and write (re-read under lock before each one).
+CHAMPS_DU_CYCLE = (
+    "etat",
+    "date_ouverture",
+    "date_suppression",
+    "suppression_demandee_par",
+    "suppression_recue_le",
+    "motif_suppression",
+    "mot_de_passe_provisoire_le",
+    "mot_de_passe_change_le",
+    "mot_de_passe_programme",
+    "mot_de_passe_programme_le",
+    "anciens_mots_de_passe",
+)
+
 # Once rights are opened the habilitation is nominative and cannot be delegated (02-… I.3).
 CHAMPS_NOMINATIFS = ("nom", "prenom", "convention_id")
 
@@ -399,7 +414,17 @@ class Habilitation(models.Model):
 
     # --- Life cycle, driven by the Caf's gestionnaires -------------------------------------
 
+    def _verrouiller(self) -> None:
+        """Lock the row and read its life-cycle fields again: two clicks, or two tabs, on the
+        same action cannot both pass the state check (the second one finds the first's work)."""
+        if self.pk is None:
+            return
+        frais = Habilitation.objects.select_for_update().get(pk=self.pk)
+        for champ in CHAMPS_DU_CYCLE:
+            setattr(self, champ, getattr(frais, champ))
+
     def _verifier_transition(self, depuis: tuple[str, ...], action: str) -> None:
+        self._verrouiller()
         etat = self.etat_effectif()
         if etat == EtatHabilitation.SUPPRIMEE:
             raise ValidationError(
@@ -457,13 +482,14 @@ class Habilitation(models.Model):
         self._mettre_en_service(make_password(mot_de_passe), timezone.now())
         return mot_de_passe
 
-    def _mettre_en_service(self, empreinte: str, depuis: datetime) -> None:
+    def _mettre_en_service(self, empreinte: str, depuis: datetime, *, remise_a_zero: bool = True) -> None:
         if self.user.has_usable_password():
             self.anciens_mots_de_passe = [self.user.password, *self.anciens_mots_de_passe][:HISTORIQUE_MOTS_DE_PASSE]
         self.user.password = empreinte
         self.user.save(update_fields=["password"])
-        # A fresh password starts with a clean slate of failures.
-        CompteurEchecs.objects.filter(cle=cle_identifiant(self.identifiant)).update(echecs=0)
+        if remise_a_zero:
+            # A password the Caf hands over starts with a clean slate of failures.
+            CompteurEchecs.objects.filter(cle=cle_identifiant(self.identifiant)).update(echecs=0)
         self.mot_de_passe_provisoire_le = depuis
         self.mot_de_passe_programme = ""
         self.mot_de_passe_programme_le = None
@@ -473,10 +499,9 @@ class Habilitation(models.Model):
     def programmer_mot_de_passe(self, a_compter_du: date, acteur: User, request=None) -> str:
         """A planned reset (01-… art. 4): the new password is notified before it is put into
         service on `a_compter_du`; the current one keeps working until then."""
-        self._verifier_transition(
-            (EtatHabilitation.ACTIVE, EtatHabilitation.VERROUILLEE, EtatHabilitation.SUSPENDUE),
-            "réinitialiser",
-        )
+        # Locked or suspended: unlock or reactivate first, or the letter would promise an access
+        # that does not open on its date.
+        self._verifier_transition((EtatHabilitation.ACTIVE,), "doter d'un mot de passe programmé")
         self._verifier_convention_active("émettre un mot de passe")
         jour = timezone.localdate()
         if a_compter_du <= jour:
@@ -512,7 +537,8 @@ class Habilitation(models.Model):
         with transaction.atomic():
             date_effet = self.mot_de_passe_programme_le
             debut = timezone.make_aware(datetime.combine(date_effet, time.min))
-            self._mettre_en_service(self.mot_de_passe_programme, debut)
+            # At a login: the attempt being counted must not wipe the failures before it.
+            self._mettre_en_service(self.mot_de_passe_programme, debut, remise_a_zero=False)
             self._journaliser(
                 None, "mise en service du mot de passe programmé", request, a_compter_du=date_effet.isoformat()
             )
@@ -522,12 +548,17 @@ class Habilitation(models.Model):
     def perte_ou_vol(self, acteur: User, request=None) -> tuple["Habilitation", str]:
         """Lost or stolen codes: revoke this habilitation's codes at once and deliver a new
         habilitation to the same person (03-… art. 3, 01-… art. 4). Returns it and its password."""
-        self._verifier_transition(
-            (EtatHabilitation.ACTIVE, EtatHabilitation.VERROUILLEE, EtatHabilitation.SUSPENDUE),
-            "remplacer",
-        )
+        # A suspended access is reactivated first: a replacement must not lift a suspension.
+        self._verifier_transition((EtatHabilitation.ACTIVE, EtatHabilitation.VERROUILLEE), "remplacer")
         self._verifier_convention_active("délivrer une nouvelle habilitation")
         jour = timezone.localdate()
+        # A deletion the employer already asked for applies to the replacement too.
+        suppression_prevue = {
+            "date_suppression": self.date_suppression,
+            "suppression_demandee_par": self.suppression_demandee_par,
+            "suppression_recue_le": self.suppression_recue_le,
+            "motif_suppression": self.motif_suppression,
+        }
         self.user.set_unusable_password()
         self.user.save(update_fields=["password"])
         self.mot_de_passe_programme = ""
@@ -541,6 +572,7 @@ class Habilitation(models.Model):
             remplace=self,
             date_demande=jour,
             **{champ: getattr(self, champ) for champ in CHAMPS_DE_LA_DEMANDE},
+            **(suppression_prevue if suppression_prevue["date_suppression"] else {}),
         )
         nouvelle.save()
         self._journaliser(
@@ -601,6 +633,16 @@ class Habilitation(models.Model):
         if a_compter_du < debut:
             quoi = "l'ouverture des droits" if self.date_ouverture else "la demande d'accès"
             erreurs["a_compter_du"] = f"La suppression ne peut pas précéder {quoi} ({debut:%d/%m/%Y})."
+        elif recue_le <= jour and a_compter_du < recue_le:
+            # The accesses before the request reached the Caf were lawful: no retroactive deletion.
+            erreurs["a_compter_du"] = (
+                f"La suppression ne peut pas prendre effet avant la réception de la demande ({recue_le:%d/%m/%Y})."
+            )
+        elif self.date_suppression and a_compter_du > self.date_suppression:
+            erreurs["a_compter_du"] = (
+                f"Une suppression est déjà enregistrée à compter du {self.date_suppression:%d/%m/%Y} : elle "
+                "peut être avancée, pas reportée."
+            )
         elif a_compter_du > date(2100, 12, 31):
             erreurs["a_compter_du"] = "La date de suppression doit être antérieure à 2100."
         if erreurs:

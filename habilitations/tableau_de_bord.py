@@ -27,19 +27,28 @@ def demandes(qs):
 
 
 def inactives(qs):
-    maintenant = timezone.now()
     return qs.etat_effectif(EtatHabilitation.ACTIVE).filter(
-        Q(user__last_login__lt=maintenant - INACTIVITE)
-        | Q(user__last_login__isnull=True, date_ouverture__lte=(maintenant - INACTIVITE).date())
+        Q(user__last_login__lt=timezone.now() - INACTIVITE)
+        | Q(user__last_login__isnull=True, date_ouverture__lte=timezone.localdate() - INACTIVITE)
     )
 
 
+# A planned password whose date has come is in service (it is written in at the next login):
+# from that date it counts as a provisional password issued by the Caf.
 def provisoires_en_attente(qs):
-    return qs.en_cours().filter(mot_de_passe_provisoire_le__gte=timezone.now() - _validite_provisoire())
+    jour = timezone.localdate()
+    return qs.en_cours().filter(
+        Q(mot_de_passe_provisoire_le__gte=timezone.now() - _validite_provisoire())
+        | Q(mot_de_passe_programme_le__lte=jour, mot_de_passe_programme_le__gte=jour - _validite_provisoire())
+    )
 
 
 def provisoires_expires(qs):
-    return qs.en_cours().filter(mot_de_passe_provisoire_le__lt=timezone.now() - _validite_provisoire())
+    jour = timezone.localdate()
+    return qs.en_cours().filter(
+        Q(mot_de_passe_provisoire_le__lt=timezone.now() - _validite_provisoire())
+        | Q(mot_de_passe_programme_le__lt=jour - _validite_provisoire())
+    )
 
 
 def verrouillees(qs):
@@ -56,7 +65,8 @@ def fin_prochaine(qs):
 
 
 def mots_de_passe_programmes(qs):
-    return qs.en_cours().filter(mot_de_passe_programme_le__isnull=False)
+    """Notified, not yet in service."""
+    return qs.en_cours().filter(mot_de_passe_programme_le__gt=timezone.localdate())
 
 
 A_SUIVRE = {

@@ -193,10 +193,13 @@ class TestDateFin:
         assert c.date_fin is None
 
     def test_resiliation_plus_tot_que_la_fin_par_denonciation(self):
-        c = ConventionFactory(date_effet=date(2024, 3, 13), date_denonciation=date(2024, 12, 1), denonciation_par="caf")
-        c.date_resiliation = date(2025, 1, 20)
-        c.motif_resiliation = "Non-respect du secret professionnel"
-        c.save()
+        c = ConventionFactory(
+            date_effet=date(2024, 3, 13),
+            date_denonciation=date(2024, 12, 1),
+            denonciation_par="caf",
+            date_resiliation=date(2025, 1, 20),
+            motif_resiliation="Non-respect du secret professionnel",
+        )
         assert c.date_fin == date(2025, 1, 20)
 
     def test_denonciation_plus_tot_que_la_resiliation(self):
@@ -209,13 +212,15 @@ class TestDateFin:
         )
         assert c.date_fin == date(2025, 3, 13)
 
-    def test_retirer_la_denonciation_efface_date_fin(self):
+    def test_une_denonciation_notifiee_ne_se_retire_pas(self):
+        # Notified to the other party: final (issue 11), so its end date stays.
         c = ConventionFactory(date_effet=date(2024, 3, 13), date_denonciation=date(2024, 12, 1), denonciation_par="caf")
         c.date_denonciation = None
         c.denonciation_par = ""
-        c.save()
+        with pytest.raises(ValidationError):
+            c.save()
         c.refresh_from_db()
-        assert c.date_fin is None
+        assert c.date_fin == date(2025, 3, 13)
 
     def test_save_update_fields_ecrit_aussi_date_fin(self):
         c = ConventionFactory(date_effet=date(2024, 3, 13))

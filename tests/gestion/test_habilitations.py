@@ -394,3 +394,92 @@ def test_evenements_sans_mot_de_passe(admin_131, caf_131):
     mot_de_passe = mot_de_passe_affiche(texte(admin_131.get(reponse["Location"])))
     for evenement in Evenement.objects.filter(type=TypeEvenement.GESTION):
         assert mot_de_passe not in f"{evenement.motif} {evenement.details}"
+
+
+class TestRelecture:
+    """Cases found by the review of this work: each one a way around the rules."""
+
+    def test_perte_ou_vol_ne_leve_pas_une_suspension(self, admin_131, caf_131):
+        suspendue = HabilitationFactory(convention__caisse=caf_131, etat=EtatHabilitation.SUSPENDUE)
+        reponse = action(admin_131, "perte_ou_vol", suspendue, appliquer="1", confirmer="on")
+        page = texte(admin_131.get(reponse["Location"]))
+        assert "impossible de la remplacer dans l'état « suspendue »" in page
+        assert Habilitation.objects.count() == 1
+
+    def test_perte_ou_vol_garde_la_suppression_demandee(self, admin_131, caf_131):
+        ancienne = HabilitationFactory(convention__caisse=caf_131)
+        dans_une_semaine = aujourd_hui() + timedelta(days=7)
+        ancienne.programmer_suppression(
+            dans_une_semaine, ancienne.user, demandee_par="Le Président", recue_le=aujourd_hui()
+        )
+        action(admin_131, "perte_ou_vol", ancienne, appliquer="1", confirmer="on")
+        nouvelle = Habilitation.objects.get(remplace=ancienne)
+        assert nouvelle.date_suppression == dans_une_semaine
+        assert nouvelle.suppression_demandee_par == "Le Président"
+
+    @pytest.mark.parametrize("etat", [EtatHabilitation.VERROUILLEE, EtatHabilitation.SUSPENDUE])
+    def test_pas_de_mot_de_passe_programme_pour_un_acces_bloque(self, admin_131, caf_131, etat):
+        habilitation = HabilitationFactory(convention__caisse=caf_131, etat=etat)
+        reponse = action(
+            admin_131,
+            "programmer_mots_de_passe",
+            habilitation,
+            appliquer="1",
+            a_compter_du=jj(aujourd_hui() + timedelta(days=10)),
+        )
+        page = texte(admin_131.get(reponse["Location"]))
+        assert "impossible de la doter d'un mot de passe programmé" in page
+        habilitation.refresh_from_db()
+        assert habilitation.mot_de_passe_programme == ""
+
+    def test_suppression_ni_retroactive_ni_reportee(self, admin_131, caf_131):
+        habilitation = HabilitationFactory(convention__caisse=caf_131, date_ouverture=date(2024, 3, 13))
+        papier = {"appliquer": "1", "recue_le": jj(aujourd_hui()), "demandee_par": "Le Président"}
+        reponse = action(admin_131, "programmer_suppression", habilitation, a_compter_du="01/01/2025", **papier)
+        page = texte(admin_131.get(reponse["Location"]))
+        assert f"ne peut pas prendre effet avant la réception de la demande ({jj(aujourd_hui())})" in page
+        habilitation.refresh_from_db()
+        assert habilitation.date_suppression is None
+
+        dans_dix_jours = aujourd_hui() + timedelta(days=10)
+        action(admin_131, "programmer_suppression", habilitation, a_compter_du=jj(dans_dix_jours), **papier)
+        reponse = action(admin_131, "programmer_suppression", habilitation, a_compter_du="31/12/2100", **papier)
+        assert "peut être avancée, pas reportée" in texte(admin_131.get(reponse["Location"]))
+        habilitation.refresh_from_db()
+        assert habilitation.date_suppression == dans_dix_jours
+
+    def test_la_mise_en_service_a_la_connexion_ne_remet_pas_les_echecs_a_zero(self, caf_131):
+        from django.test import Client
+
+        habilitation = HabilitationFactory(convention__caisse=caf_131)
+        habilitation.programmer_mot_de_passe(aujourd_hui() + timedelta(days=3), habilitation.user)
+        for _ in range(2):
+            se_connecter(Client(), habilitation.identifiant, "Faux999")
+        Habilitation.objects.filter(pk=habilitation.pk).update(mot_de_passe_programme_le=aujourd_hui())
+        # The third failure, the one that puts the new password into service, still locks.
+        se_connecter(Client(), habilitation.identifiant, "Faux999")
+        habilitation.refresh_from_db()
+        assert habilitation.etat == EtatHabilitation.VERROUILLEE
+        assert habilitation.mot_de_passe_programme == ""
+
+
+def test_un_partenaire_sans_designation_forge_est_refuse(admin_131, caf_131):
+    from conventions.models import Partenaire
+    from tests.conventions.test_admin_partenaires_conventions import PARTENAIRE_ADD, donnees_partenaire
+
+    donnees = donnees_partenaire(caf_131, **{"designations-TOTAL_FORMS": "0"})
+    reponse = admin_131.post(PARTENAIRE_ADD, donnees)
+    assert reponse.status_code == 200
+    assert not Partenaire.objects.exists()
+
+
+def test_la_categorie_d_un_partenaire_sous_convention_est_figee(admin_131, caf_131):
+    from conventions.models import CategoriePartenaire
+
+    convention = ConventionFactory(caisse=caf_131, profil="T12")
+    partenaire = convention.partenaire
+    page = texte(admin_131.get(f"/gestion/conventions/partenaire/{partenaire.pk}/change/"))
+    assert 'name="categorie"' not in page
+    partenaire.categorie = CategoriePartenaire.COMMUNE
+    with pytest.raises(ValidationError, match="ne change plus"):
+        partenaire.full_clean()

@@ -73,3 +73,18 @@ def test_un_responsable_securite_n_a_pas_ce_tableau(client, caf_131):
     officier = StaffFactory(username="securite.t131", role="securite", caisse=caf_131)
     page = texte(connecter_au_admin(client, officier).get(ACCUEIL))
     assert "À faire aujourd'hui" not in page
+
+
+def test_un_mot_de_passe_programme_arrive_a_sa_date_compte_comme_provisoire(admin_131, caf_131):
+    from habilitations.models import Habilitation
+
+    jour = timezone.localdate()
+    a_venir = HabilitationFactory(convention__caisse=caf_131, nom="AVENIR")
+    a_venir.programmer_mot_de_passe(jour + timedelta(days=5), a_venir.user)
+    en_service = HabilitationFactory(convention__caisse=caf_131, nom="ENSERVICE")
+    en_service.programmer_mot_de_passe(jour + timedelta(days=5), en_service.user)
+    Habilitation.objects.filter(pk=en_service.pk).update(mot_de_passe_programme_le=jour)
+
+    page = texte(admin_131.get(ACCUEIL))
+    assert noms(admin_131, compte(page, "programmes")[1]) == {"AVENIR"}
+    assert noms(admin_131, compte(page, "provisoires_en_attente")[1]) == {"ENSERVICE"}

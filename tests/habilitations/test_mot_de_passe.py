@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from habilitations.models import EtatHabilitation, Habilitation
+from habilitations.models import Habilitation
 from journal.models import Evenement, Resultat, TypeEvenement
 from tests.factories import MOT_DE_PASSE_PARTENAIRE, HabilitationFactory
 from tests.outils import texte
@@ -135,7 +135,7 @@ def programmer(admin, habilitations, jour, **filtre):
 
 
 def test_la_caf_reinitialise_un_mot_de_passe(admin_131, client, caf_131):
-    habilitation = HabilitationFactory(convention__caisse=caf_131, etat=EtatHabilitation.VERROUILLEE)
+    habilitation = HabilitationFactory(convention__caisse=caf_131)
     mise_en_service = timezone.localdate() + timedelta(days=15)
     reponse = programmer(admin_131, [habilitation], mise_en_service)
     page = texte(reponse)
@@ -150,10 +150,7 @@ def test_la_caf_reinitialise_un_mot_de_passe(admin_131, client, caf_131):
     # Notified before it is put into service: the current password stays until that date.
     assert habilitation.user.check_password(MOT_DE_PASSE_PARTENAIRE)
     Habilitation.objects.filter(pk=habilitation.pk).update(mot_de_passe_programme_le=timezone.localdate())
-    # The reset password works once the account is unlocked, and asks for a new one.
-    habilitation.refresh_from_db()
-    habilitation.etat = EtatHabilitation.ACTIVE
-    habilitation.save()
+    # On its date the new password opens the portal, and asks for a chosen one.
     assert se_connecter(client, habilitation.identifiant, nouveau)["Location"] == "/mot-de-passe/"
 
 
