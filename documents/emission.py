@@ -6,9 +6,13 @@ and the sheet that carries it is given to `confier_une_fois`, which keeps it in 
 server-side session for the next display of the lot only (never stored, journaled or logged).
 """
 
+import json
 import uuid
+from urllib.parse import urlencode
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from journal.ecriture import enregistrer
@@ -77,35 +81,54 @@ def emettre(
     return document
 
 
-def confier_une_fois(request, lot, pieces: dict[str, list[dict]]) -> None:
-    """Keep confidential pages (a password sheet, say) for the lot's next display only.
+def confier_une_fois(request, lot, pieces: dict[str, list[dict]]) -> str:
+    """Keep confidential pages (a password sheet, say) for the lot's next display only, and
+    return the key that opens them, to put in the lot page's address (`url_du_lot`).
 
-    `pieces` maps a document's public_id (str) to the blocks shown after that document.
+    `pieces` maps a document's public_id (str) to the blocks shown after that document. The
+    session (stored in the database) holds them encrypted; the key exists only in the address
+    the gestionnaire is sent to: neither the database nor that address alone gives a password,
+    and the ciphertext is deleted at the first display (or after DELAI_PIECES).
     """
     propres = {str(public_id): formes.valider(blocs) for public_id, blocs in pieces.items()}
+    cle = Fernet.generate_key()
+    chiffre = Fernet(cle).encrypt(json.dumps(propres).encode()).decode()
     depot = dict(request.session.get(CLE_PIECES, {}))
     _oublier_perimees(depot)
-    depot[str(lot)] = {"depose_le": timezone.now().timestamp(), "pieces": propres}
+    depot[str(lot)] = {"depose_le": timezone.now().timestamp(), "chiffre": chiffre}
     request.session[CLE_PIECES] = depot
+    return cle.decode()
 
 
-def retirer_pieces(request, lot) -> tuple[dict[str, list[dict]], str]:
+def url_du_lot(lot, cle: str | None = None) -> str:
+    url = reverse("documents:lot", args=[lot])
+    return f"{url}?{urlencode({'cle': cle})}" if cle else url
+
+
+def retirer_pieces(request, lot, cle: str = "") -> tuple[dict[str, list[dict]], str]:
     """The lot's one-time pieces, removed from the session as they are taken.
 
     Gives (pieces, état): état is "affichees" when pieces are given now, "deja_affichees" when
-    they were given earlier in this session, "perimees" when they waited too long, else "".
+    they were given earlier in this session, "perimees" when they waited too long (or the key
+    does not open them), else "".
     """
     depot = dict(request.session.get(CLE_PIECES, {}))
     entree = depot.pop(str(lot), None)
     perimees = _oublier_perimees(depot)
     if entree is not None or perimees:
         request.session[CLE_PIECES] = depot
+        # Written now, so that a second tab loading the lot finds nothing left to show.
+        request.session.save()
     if entree is not None:
         if _age(entree) > DELAI_PIECES:
             return {}, "perimees"
+        try:
+            pieces = json.loads(Fernet(cle.encode()).decrypt(entree["chiffre"].encode(), ttl=DELAI_PIECES))
+        except (InvalidToken, ValueError, KeyError, TypeError):
+            return {}, "perimees"
         affiches = [x for x in request.session.get(CLE_LOTS_AFFICHES, []) if x != str(lot)]
         request.session[CLE_LOTS_AFFICHES] = [*affiches, str(lot)][-LOTS_AFFICHES_RETENUS:]
-        return entree["pieces"], "affichees"
+        return pieces, "affichees"
     if str(lot) in request.session.get(CLE_LOTS_AFFICHES, []):
         return {}, "deja_affichees"
     return {}, ""

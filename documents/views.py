@@ -64,7 +64,7 @@ def lot(request, lot):
     documents = list(documents_visibles(request.user).filter(lot=lot).order_by("emis_le", "id"))
     if not documents:
         return introuvable(request, f"documents : lot {lot} introuvable ou d'une autre Caf")
-    pieces, etat = retirer_pieces(request, lot) if request.method == "GET" else ({}, "")
+    pieces, etat = retirer_pieces(request, lot, request.GET.get("cle", "")) if request.method == "GET" else ({}, "")
     if not etat and any(d.nature in NATURES_AVEC_MOT_DE_PASSE for d in documents):
         etat = "deja_affichees"
     feuilles = [{"document": d, "pieces": pieces.get(str(d.public_id))} for d in documents]

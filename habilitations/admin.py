@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from conventions.admin import ConventionAdmin, PerimetreCaisseAdmin
 from documents.admin import liste_des_documents
-from documents.emission import confier_une_fois, emettre
+from documents.emission import confier_une_fois, emettre, url_du_lot
 from documents.models import DocumentEmis, Nature
 from journal.models import Resultat, TypeEvenement
 
@@ -379,9 +379,8 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
     def _vers_le_lot(self, request, lot, pieces: dict):
         """Every action answers with a redirect (a reload re-runs nothing): the letters are kept;
         the password sheets are shown once, on the lot's first display, and never stored."""
-        if pieces:
-            confier_une_fois(request, lot, pieces)
-        return redirect("documents:lot", lot)
+        cle = confier_une_fois(request, lot, pieces) if pieces else None
+        return redirect(url_du_lot(lot, cle))
 
     def _saisie(self, request, queryset, form_class, action: str, titre: str, bouton: str):
         """An action's intermediate page: (the valid form, None) once submitted, else (None, the page)."""

@@ -42,14 +42,16 @@ def emettre_lot(caisse_numero="131"):
     return lot, lettre, demande
 
 
-def confier(client, lot, lettre):
+def confier(client, lot, lettre) -> str:
+    """Entrust a password sheet to the lot; returns the key the lot page's address carries."""
     requete = Requete(client)
-    confier_une_fois(
+    cle = confier_une_fois(
         requete,
         lot,
         {str(lettre.public_id): [{"type": "champs", "lignes": [["Mot de passe", MOT_DE_PASSE]]}]},
     )
     requete.session.save()
+    return cle
 
 
 def refus_de(identifiant):
@@ -59,8 +61,8 @@ def refus_de(identifiant):
 class TestLot:
     def test_les_pieces_ne_s_affichent_qu_une_fois(self, admin_131):
         lot, lettre, demande = emettre_lot()
-        confier(admin_131, lot, lettre)
-        reponse = admin_131.get(f"/gestion/documents/lot/{lot}/")
+        cle = confier(admin_131, lot, lettre)
+        reponse = admin_131.get(f"/gestion/documents/lot/{lot}/", {"cle": cle})
         assert reponse.status_code == 200
         assert "no-store" in reponse["Cache-Control"]
         page = texte(reponse)
@@ -71,20 +73,34 @@ class TestLot:
         assert "Marseille, le 3 mai 2026" in page
         assert page.count('class="feuille') == 3
 
-        encore = texte(admin_131.get(f"/gestion/documents/lot/{lot}/"))
+        encore = texte(admin_131.get(f"/gestion/documents/lot/{lot}/", {"cle": cle}))
         assert MOT_DE_PASSE not in encore and IMPRIMEZ not in encore
         assert DEJA in encore
         assert "Ouverture des droits de consultation" in encore and "Marseille, le 3 mai 2026" in encore
         assert CLE_PIECES not in admin_131.session or str(lot) not in admin_131.session[CLE_PIECES]
 
     def test_les_pieces_ne_sont_ni_stockees_ni_journalisees(self, admin_131):
+        from django.contrib.sessions.models import Session
+
         lot, lettre, _ = emettre_lot()
-        confier(admin_131, lot, lettre)
-        admin_131.get(f"/gestion/documents/lot/{lot}/")
+        cle = confier(admin_131, lot, lettre)
+        # Waiting in the session (a database row), the sheet is ciphertext; the key is not there.
+        for ligne in Session.objects.all():
+            assert MOT_DE_PASSE not in ligne.session_data and MOT_DE_PASSE not in str(ligne.get_decoded())
+            assert cle not in str(ligne.get_decoded())
+        admin_131.get(f"/gestion/documents/lot/{lot}/", {"cle": cle})
         for document in DocumentEmis.objects.all():
             assert MOT_DE_PASSE not in str(document.blocs)
         for evenement in Evenement.objects.all():
             assert MOT_DE_PASSE not in f"{evenement.motif} {evenement.details}"
+
+    def test_sans_la_bonne_cle_rien_ne_s_affiche(self, admin_131):
+        lot, lettre, _ = emettre_lot()
+        confier(admin_131, lot, lettre)
+        page = texte(admin_131.get(f"/gestion/documents/lot/{lot}/", {"cle": "fausse"}))
+        assert MOT_DE_PASSE not in page
+        # And the ciphertext is gone: the right key would not help any more.
+        assert str(lot) not in admin_131.session.get(CLE_PIECES, {})
 
     def test_des_pieces_trop_anciennes_sont_ignorees(self, admin_131):
         lot, lettre, _ = emettre_lot()
