@@ -483,3 +483,24 @@ def test_la_categorie_d_un_partenaire_sous_convention_est_figee(admin_131, caf_1
     partenaire.categorie = CategoriePartenaire.COMMUNE
     with pytest.raises(ValidationError, match="ne change plus"):
         partenaire.full_clean()
+
+
+def test_la_chronologie_de_l_officier_montre_creation_et_modifications(admin_131, caf_131):
+    """Defect 10: the Responsable Sécurité's timeline of a habilitation starts at its creation."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import connecter_au_admin
+    from tests.factories import StaffFactory
+
+    convention = ConventionFactory(caisse=caf_131)
+    admin_131.post(ADD_URL, demande(convention, nom="DURANT"))
+    habilitation = Habilitation.objects.get()
+    admin_131.post(url(habilitation), donnees_de(habilitation, nom="DURAND"))
+
+    officier = connecter_au_admin(Client(), StaffFactory(username="securite.chrono", role="securite", caisse=caf_131))
+    page = texte(officier.get(reverse("controle:chronologie", args=[habilitation.pk])))
+    assert f"création : habilitation {habilitation.identifiant}" in page
+    assert f"modification : habilitation {habilitation.identifiant}" in page
+    # Each event names the holder as he was then.
+    assert "DURANT Léa" in page and "DURAND Léa" in page
