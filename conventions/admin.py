@@ -30,6 +30,12 @@ from .models import (
 from .validators import normaliser_siret
 
 
+def emettre_par(request, lot, nature, titre_blocs: tuple[str, list], *, caisse: str, **cles):
+    """Issue one document of an admin action's lot, in the gestionnaire's name."""
+    titre, blocs = titre_blocs
+    return emettre(nature, titre, blocs, caisse=caisse, acteur=request.user.username, request=request, lot=lot, **cles)
+
+
 class PerimetreCaisseAdmin(admin.ModelAdmin):
     """Caf gestionnaires see and change only their own Caisse's records (deny by default).
 
@@ -309,15 +315,12 @@ class PartenaireAdmin(PerimetreCaisseAdmin):
     def editer_designation(self, request, queryset):
         lot, jour = uuid.uuid4(), aujourd_hui()
         for partenaire in queryset:
-            titre, blocs = courriers.designation_responsable(partenaire, jour)
-            emettre(
+            emettre_par(
+                request,
+                lot,
                 Nature.DESIGNATION_RESPONSABLE,
-                titre,
-                blocs,
+                courriers.designation_responsable(partenaire, jour),
                 caisse=partenaire.caisse.numero,
-                acteur=request.user.username,
-                request=request,
-                lot=lot,
                 partenaire_id=partenaire.pk,
             )
         return redirect("documents:lot", lot)
@@ -501,20 +504,18 @@ class ConventionAdmin(PerimetreCaisseAdmin):
         demande d'accès, the désignation of a responsable habilitations."""
         lot, jour = uuid.uuid4(), aujourd_hui()
         for convention in queryset.select_related("caisse", "partenaire"):
-            for nature, (titre, blocs) in (
+            for nature, titre_blocs in (
                 (Nature.LETTRE_ENVOI, courriers.lettre_envoi(convention, jour)),
                 (Nature.CONVENTION, courriers.convention(convention, jour)),
                 *((nature, construire(convention, jour)) for nature, construire in self.formulaires_joints),
                 (Nature.DESIGNATION_RESPONSABLE, courriers.designation_responsable(convention.partenaire, jour)),
             ):
-                emettre(
+                emettre_par(
+                    request,
+                    lot,
                     nature,
-                    titre,
-                    blocs,
+                    titre_blocs,
                     caisse=convention.caisse.numero,
-                    acteur=request.user.username,
-                    request=request,
-                    lot=lot,
                     convention_id=convention.pk,
                     partenaire_id=convention.partenaire_id,
                 )

@@ -11,9 +11,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from conventions.admin import ConventionAdmin, PerimetreCaisseAdmin
+from conventions.admin import ConventionAdmin, PerimetreCaisseAdmin, emettre_par
 from documents.admin import liste_des_documents
-from documents.emission import confier_une_fois, emettre, url_du_lot
+from documents.emission import confier_une_fois, url_du_lot
 from documents.models import DocumentEmis, Nature
 from journal.models import Resultat, TypeEvenement
 
@@ -218,18 +218,8 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         (
             "Demande d'accès au service Cafpro",
             {
-                "fields": [
-                    "nom",
-                    "prenom",
-                    "confirmer_autre_personne",
-                    "fonction",
-                    "qualite_greffier",
-                    "adresse_professionnelle",
-                    "telephone",
-                    "telecopie",
-                    "email",
-                    "contrat",
-                ]
+                # The homonym question right after the names it is about.
+                "fields": ["nom", "prenom", "confirmer_autre_personne", *CHAMPS_DE_LA_DEMANDE[2:]]
             },
         ),
     ]
@@ -362,15 +352,12 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         return faites
 
     def _emettre(self, request, lot, nature, titre_blocs, habilitation) -> DocumentEmis:
-        titre, blocs = titre_blocs
-        return emettre(
+        return emettre_par(
+            request,
+            lot,
             nature,
-            titre,
-            blocs,
+            titre_blocs,
             caisse=habilitation.convention.caisse.numero,
-            acteur=request.user.username,
-            request=request,
-            lot=lot,
             convention_id=habilitation.convention_id,
             habilitation_id=habilitation.pk,
             partenaire_id=habilitation.convention.partenaire_id,
