@@ -7,6 +7,10 @@ class CafproConfig(AppConfig):
     verbose_name = "Cafpro"
     default = True
 
+    def ready(self):
+        # Connects the login signal that starts a session's absolute lifetime.
+        from . import middleware  # noqa: F401
+
 
 class CafproAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -1,21 +1,42 @@
-"""Portal-wide request handling: the 10-minute idle timeout and no-store caching."""
+"""Portal-wide request handling: the 10-minute idle timeout, the absolute session
+lifetime and no-store caching."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from habilitations.evenements import enregistrer_pour_compte
 from journal.models import Resultat, TypeEvenement
 
 CLE_ACTIVITE = "cafpro_derniere_activite"
+CLE_OUVERTURE = "cafpro_ouverture"
+
+
+@receiver(user_logged_in, dispatch_uid="cafpro_ouverture_de_session")
+def noter_l_ouverture(sender, request, user, **kwargs):
+    """The absolute lifetime counts from the login, whatever is done afterwards (ASVS 7.3.2)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[CLE_OUVERTURE] = time.time()
+
+
+def _fin_de_session(request, motif: str, page: str):
+    enregistrer_pour_compte(TypeEvenement.EXPIRATION, Resultat.SUCCES, request.user, request=request, motif=motif)
+    partenaire = request.user.est_partenaire
+    logout(request)
+    # Staff go back to the admin's login; partners get the manual's page.
+    return redirect(page if partenaire else "admin:login")
 
 
 class InactiviteMiddleware:
-    """Ends a session after CAFPRO_IDLE_TIMEOUT seconds without a request (partner agents
-    and Caf staff alike: both screens show personal data).
+    """Ends a session after CAFPRO_IDLE_TIMEOUT seconds without a request, and in any case
+    CAFPRO_SESSION_MAX_AGE seconds after the login (partner agents and Caf staff alike:
+    both screens show personal data).
 
     Manual Cafpro V5, "Session utilisateur": beyond 10 minutes without any action the
     user leaves the consultation and a page says that the time allowed has passed. The
@@ -29,19 +50,19 @@ class InactiviteMiddleware:
         user = request.user
         if user.is_authenticated:
             maintenant = time.time()
+            ouverture = request.session.get(CLE_OUVERTURE)
+            if ouverture is None or maintenant - ouverture > settings.SESSION_COOKIE_AGE:
+                # Absolute: however active the session, it ends a working day after the login
+                # (a session of unknown age is treated as too old).
+                heures = settings.SESSION_COOKIE_AGE / 3600
+                return _fin_de_session(
+                    request,
+                    f"durée maximale de session atteinte ({heures:g} h)",
+                    reverse("session_expiree") + "?motif=duree",
+                )
             derniere = request.session.get(CLE_ACTIVITE)
             if derniere is not None and maintenant - derniere > settings.CAFPRO_IDLE_TIMEOUT:
-                enregistrer_pour_compte(
-                    TypeEvenement.EXPIRATION,
-                    Resultat.SUCCES,
-                    user,
-                    request=request,
-                    motif=f"{int(maintenant - derniere)} s sans action",
-                )
-                partenaire = user.est_partenaire
-                logout(request)
-                # Staff go back to the admin's login; partners get the manual's page.
-                return redirect("session_expiree" if partenaire else "admin:login")
+                return _fin_de_session(request, f"{int(maintenant - derniere)} s sans action", "session_expiree")
             request.session[CLE_ACTIVITE] = maintenant
         elif SESSION_KEY in request.session:
             # Still signed in, but the account was closed meanwhile (a habilitation suspended or

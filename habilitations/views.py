@@ -68,7 +68,13 @@ def connexion_erreur(request):
 @never_cache
 def session_expiree(request):
     return render(
-        request, "portail/session_expiree.html", {"delai_minutes": max(1, settings.CAFPRO_IDLE_TIMEOUT // 60)}
+        request,
+        "portail/session_expiree.html",
+        {
+            "delai_minutes": max(1, settings.CAFPRO_IDLE_TIMEOUT // 60),
+            "duree_maximale_heures": f"{settings.SESSION_COOKIE_AGE / 3600:g}",
+            "duree_atteinte": request.GET.get("motif") == "duree",
+        },
     )
 
 

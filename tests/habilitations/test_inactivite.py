@@ -48,3 +48,72 @@ def test_le_personnel_aussi_est_deconnecte_apres_le_delai(admin_131, settings):
     assert reponse.status_code == 302 and reponse["Location"] == "/gestion/login/"
     assert "_auth_user_id" not in admin_131.session
     assert Evenement.objects.filter(type=TypeEvenement.EXPIRATION, identifiant="gestion.test131").exists()
+
+
+# --- Absolute lifetime (issue 12, ASVS 7.3.2): counted from the login, not from the last request
+
+
+def test_une_session_active_se_ferme_a_sa_duree_maximale(client, db, settings):
+    habilitation = HabilitationFactory()
+    client.post("/", {"identifiant": habilitation.identifiant, "mot_de_passe": MOT_DE_PASSE_PARTENAIRE})
+    # Active all day: a request a minute ago, but the login was a working day and a second ago.
+    session = client.session
+    session["cafpro_ouverture"] = time.time() - settings.SESSION_COOKIE_AGE - 1
+    session["cafpro_derniere_activite"] = time.time() - 60
+    session.save()
+
+    reponse = client.get("/portail/", follow=True)
+
+    page = texte(reponse)
+    assert "durée maximale de 10 heures" in page
+    assert "_auth_user_id" not in client.session
+    evenement = Evenement.objects.get(type=TypeEvenement.EXPIRATION)
+    assert evenement.identifiant == habilitation.identifiant
+    assert evenement.motif == "durée maximale de session atteinte (10 h)"
+    # Ended on the server: the old cookie opens nothing.
+    assert client.get("/portail/").status_code == 302
+
+
+def test_les_requetes_ne_repoussent_pas_la_duree_maximale(client, db, settings):
+    habilitation = HabilitationFactory()
+    client.post("/", {"identifiant": habilitation.identifiant, "mot_de_passe": MOT_DE_PASSE_PARTENAIRE})
+    ouverture = client.session["cafpro_ouverture"]
+    for _ in range(3):
+        assert client.get("/portail/").status_code == 200
+    assert client.session["cafpro_ouverture"] == ouverture
+
+
+def test_la_duree_maximale_est_un_reglage(client, db, settings):
+    settings.SESSION_COOKIE_AGE = 2 * 3600
+    habilitation = HabilitationFactory()
+    client.post("/", {"identifiant": habilitation.identifiant, "mot_de_passe": MOT_DE_PASSE_PARTENAIRE})
+    session = client.session
+    session["cafpro_ouverture"] = time.time() - 2 * 3600 + 60
+    session.save()
+    assert client.get("/portail/").status_code == 200
+    session = client.session
+    session["cafpro_ouverture"] = time.time() - 2 * 3600 - 1
+    session.save()
+    assert "durée maximale de 2 heures" in texte(client.get("/portail/", follow=True))
+
+
+def test_une_session_sans_heure_d_ouverture_est_fermee(client, db):
+    habilitation = HabilitationFactory()
+    client.post("/", {"identifiant": habilitation.identifiant, "mot_de_passe": MOT_DE_PASSE_PARTENAIRE})
+    session = client.session
+    del session["cafpro_ouverture"]
+    session.save()
+    assert client.get("/portail/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_le_personnel_aussi_a_une_duree_maximale(admin_131, settings):
+    assert admin_131.get("/gestion/").status_code == 200
+    session = admin_131.session
+    session["cafpro_ouverture"] = time.time() - settings.SESSION_COOKIE_AGE - 1
+    session.save()
+    reponse = admin_131.get("/gestion/habilitations/habilitation/")
+    assert reponse.status_code == 302 and reponse["Location"] == "/gestion/login/"
+    assert "_auth_user_id" not in admin_131.session
+    evenement = Evenement.objects.get(type=TypeEvenement.EXPIRATION, identifiant="gestion.test131")
+    assert evenement.motif.startswith("durée maximale de session atteinte")
