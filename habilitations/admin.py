@@ -290,7 +290,15 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
             quand = "depuis" if obj.mot_de_passe_programme_le <= timezone.localdate() else "le"
             return f"nouveau mot de passe notifié, en service {quand} le {obj.mot_de_passe_programme_le:%d/%m/%Y}"
         if obj.mot_de_passe_provisoire_le:
-            etat = "expiré" if provisoire_expire(obj) else "pas encore utilisé"
+            if provisoire_expire(obj):
+                etat = "expiré"
+            elif obj.mot_de_passe_provisoire_utilise_le:
+                etat = (
+                    f"utilisé le {timezone.localtime(obj.mot_de_passe_provisoire_utilise_le):%d/%m/%Y à %H:%M} "
+                    "sans être remplacé : en émettre un nouveau"
+                )
+            else:
+                etat = "pas encore utilisé"
             return f"provisoire émis le {timezone.localtime(obj.mot_de_passe_provisoire_le):%d/%m/%Y} ({etat})"
         if obj.mot_de_passe_change_le:
             return f"choisi par l'agent le {timezone.localtime(obj.mot_de_passe_change_le):%d/%m/%Y}"

@@ -22,8 +22,8 @@ from journal.ecriture import adresse_client, enregistrer
 from journal.models import Evenement, Resultat, TypeEvenement
 
 from .codes import cle_identifiant, normaliser_identifiant
-from .models import CompteurEchecs, EtatHabilitation, TypeCompte, User
-from .mots_de_passe import provisoire_expire
+from .models import CompteurEchecs, EtatHabilitation, Habilitation, TypeCompte, User
+from .mots_de_passe import provisoire_deja_utilise, provisoire_expire
 
 MAX_ECHECS = 3
 MESSAGE_ECHEC = "Identifiant ou mot de passe incorrect."
@@ -49,10 +49,18 @@ def hash_factice() -> str:
     return make_password("cafpro-mot-de-passe-factice")
 
 
-def saisie_bien_formee(identifiant: str, mot_de_passe: str) -> bool:
+# Beyond this, a typed password is not even hashed whole: nothing that long was ever issued.
+LONGUEUR_MAX_MOT_DE_PASSE = 128
+
+
+def identifiant_bien_forme(identifiant: str) -> bool:
+    return bool(_FORME_IDENTIFIANT.fullmatch(identifiant))
+
+
+def mot_de_passe_bien_forme(mot_de_passe: str) -> bool:
     # The manual's 6 characters, not the current minimum: raising the setting must not
     # lock out agents whose password predates it (they are asked to change it instead).
-    return bool(_FORME_IDENTIFIANT.fullmatch(identifiant)) and 6 <= len(mot_de_passe) <= 128
+    return 6 <= len(mot_de_passe) <= LONGUEUR_MAX_MOT_DE_PASSE and "\x00" not in mot_de_passe
 
 
 def adresse_trop_active(request) -> bool:
@@ -79,11 +87,27 @@ def _motif_de_refus(user: User) -> str:
         return f"convention {habilitation.convention.etat().label}"
     if provisoire_expire(habilitation):
         return "mot de passe provisoire expiré"
+    if provisoire_deja_utilise(habilitation):
+        return "mot de passe provisoire déjà utilisé"
     return ""
 
 
+def _motif_de_saisie(identifiant: str, mot_de_passe: str, user: User | None) -> str:
+    """Why an attempt was not even checked against a real password."""
+    if not identifiant or not mot_de_passe:
+        return "saisie incomplète"
+    if not identifiant_bien_forme(identifiant):
+        return "saisie mal formée"
+    if user is None:
+        return "identifiant inconnu"
+    return "saisie mal formée"
+
+
 def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatConnexion:
+    """One attempt, whatever was typed: an empty field, a 10 kB identifiant or a NUL character
+    is counted, costs one hash and is journaled like a wrong password (issue 12)."""
     identifiant = normaliser_identifiant(identifiant_saisi)[:150]
+    mot_de_passe = mot_de_passe[: LONGUEUR_MAX_MOT_DE_PASSE + 1]
 
     def journaliser(type_, resultat, motif, user=None):
         habilitation = getattr(user, "habilitation", None) if user else None
@@ -103,10 +127,13 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
         return ResultatConnexion(Issue.ECHEC)
 
     rang = CompteurEchecs.compter(cle_identifiant(identifiant), MAX_ECHECS)
+    # Only a well-formed identifiant is looked up (a NUL would not even reach PostgreSQL).
     user = (
         User.objects.filter(username=identifiant, type_compte=TypeCompte.PARTENAIRE)
         .select_related("habilitation__convention__caisse")
         .first()
+        if identifiant_bien_forme(identifiant)
+        else None
     )
     if rang is None:
         check_password(mot_de_passe, hash_factice())
@@ -122,18 +149,23 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
     if habilitation is not None and habilitation.appliquer_mot_de_passe_programme(request=request):
         # A planned reset's date has come (01-… art. 4): from now on only the new password opens.
         user.password = habilitation.user.password
-    if saisie_bien_formee(identifiant, mot_de_passe) and user is not None and user.has_usable_password():
+    if user is not None and mot_de_passe_bien_forme(mot_de_passe) and user.has_usable_password():
         mot_de_passe_juste = user.check_password(mot_de_passe)
         motif = "" if mot_de_passe_juste else "mot de passe erroné"
     else:
         check_password(mot_de_passe, hash_factice())
         mot_de_passe_juste = False
-        motif = "identifiant inconnu" if user is None else "saisie mal formée"
+        motif = _motif_de_saisie(identifiant, mot_de_passe, user)
     if mot_de_passe_juste:
         motif = _motif_de_refus(user)
 
     if not motif:
         CompteurEchecs.objects.filter(cle=cle_identifiant(identifiant)).update(echecs=0)
+        if user.habilitation.mot_de_passe_provisoire_le is not None:
+            # Spent from now on: this session must replace it, or it opens nothing more.
+            Habilitation.objects.filter(pk=user.habilitation.pk).update(
+                mot_de_passe_provisoire_utilise_le=timezone.now()
+            )
         journaliser(TypeEvenement.CONNEXION, Resultat.SUCCES, "", user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return ResultatConnexion(Issue.REUSSIE, user)

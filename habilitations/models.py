@@ -308,6 +308,11 @@ class Habilitation(models.Model):
     mot_de_passe_provisoire_le = models.DateTimeField(
         "mot de passe provisoire émis le", null=True, blank=True, editable=False
     )
+    # Single use: the first login with it opens a session that must replace it; if the agent
+    # leaves without doing so, it opens nothing more (issue 12, ASVS 6.4.1).
+    mot_de_passe_provisoire_utilise_le = models.DateTimeField(
+        "mot de passe provisoire utilisé le", null=True, blank=True, editable=False
+    )
     mot_de_passe_change_le = models.DateTimeField("mot de passe choisi le", null=True, blank=True, editable=False)
     anciens_mots_de_passe = models.JSONField("empreintes des mots de passe précédents", default=list, editable=False)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
@@ -491,6 +496,7 @@ class Habilitation(models.Model):
             # A password the Caf hands over starts with a clean slate of failures.
             CompteurEchecs.objects.filter(cle=cle_identifiant(self.identifiant)).update(echecs=0)
         self.mot_de_passe_provisoire_le = depuis
+        self.mot_de_passe_provisoire_utilise_le = None
         self.mot_de_passe_programme = ""
         self.mot_de_passe_programme_le = None
         self.save()

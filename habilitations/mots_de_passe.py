@@ -75,6 +75,14 @@ def provisoire_expire(habilitation: Habilitation) -> bool:
     return emis is not None and timezone.now() - emis > delai
 
 
+def provisoire_deja_utilise(habilitation: Habilitation) -> bool:
+    """A password issued by the Caf already opened a session, which ended without replacing it."""
+    return (
+        habilitation.mot_de_passe_provisoire_le is not None
+        and habilitation.mot_de_passe_provisoire_utilise_le is not None
+    )
+
+
 def date_d_expiration(habilitation: Habilitation):
     if habilitation.mot_de_passe_change_le is None:
         return None
@@ -114,5 +122,13 @@ def changer(habilitation: Habilitation, nouveau: str, request=None) -> None:
     user.set_password(nouveau)
     user.save(update_fields=["password"])
     habilitation.mot_de_passe_provisoire_le = None
+    habilitation.mot_de_passe_provisoire_utilise_le = None
     habilitation.mot_de_passe_change_le = timezone.now()
-    habilitation.save(update_fields=["anciens_mots_de_passe", "mot_de_passe_provisoire_le", "mot_de_passe_change_le"])
+    habilitation.save(
+        update_fields=[
+            "anciens_mots_de_passe",
+            "mot_de_passe_provisoire_le",
+            "mot_de_passe_provisoire_utilise_le",
+            "mot_de_passe_change_le",
+        ]
+    )

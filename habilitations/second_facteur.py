@@ -29,7 +29,9 @@ class ConnexionPersonnelForm(AdminAuthenticationForm):
     """The admin's login form, with the staff lockout in front of the password check."""
 
     def clean(self):
-        username = (self.cleaned_data.get("username") or "")[:150]
+        # An entry the fields refused (empty, a NUL, too long) is an attempt too: counted and
+        # journaled like a wrong password (issue 12).
+        username = (self.cleaned_data.get("username") or self.data.get("username") or "")[:150]
         rang = verrou_personnel.compter_tentative(username)
         if rang is None:
             check_password(self.cleaned_data.get("password") or "", hash_factice())
@@ -41,20 +43,36 @@ class ConnexionPersonnelForm(AdminAuthenticationForm):
                 identifiant=username,
             )
             raise forms.ValidationError(MESSAGE_BLOCAGE, code="bloque")
+        saisi = self.cleaned_data.get("username") or ""
+        if not saisi or len(saisi) > 150 or not self.cleaned_data.get("password"):
+            check_password(self.cleaned_data.get("password") or "", hash_factice())
+            saisie = "incomplète" if not self.data.get("username") or not self.data.get("password") else "mal formée"
+            enregistrer(
+                TypeEvenement.CONNEXION,
+                Resultat.ECHEC,
+                request=self.request,
+                motif=f"administration : saisie {saisie}",
+                identifiant=username,
+            )
+            self._journaliser_blocage(username, rang)
+            raise self.get_invalid_login_error()
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            if rang >= settings.CAFPRO_STAFF_MAX_ECHECS:
-                enregistrer(
-                    TypeEvenement.VERROUILLAGE,
-                    Resultat.SUCCES,
-                    request=self.request,
-                    motif=f"administration : {rang} échecs consécutifs",
-                    identifiant=username,
-                )
+            self._journaliser_blocage(username, rang)
             raise
         verrou_personnel.effacer(username)
         return cleaned
+
+    def _journaliser_blocage(self, username: str, rang: int) -> None:
+        if rang >= settings.CAFPRO_STAFF_MAX_ECHECS:
+            enregistrer(
+                TypeEvenement.VERROUILLAGE,
+                Resultat.SUCCES,
+                request=self.request,
+                motif=f"administration : {rang} échecs consécutifs",
+                identifiant=username,
+            )
 
 
 MESSAGE_BLOCAGE = (

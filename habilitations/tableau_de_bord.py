@@ -38,15 +38,20 @@ def inactives(qs):
 def provisoires_en_attente(qs):
     jour = timezone.localdate()
     return qs.en_cours().filter(
-        Q(mot_de_passe_provisoire_le__gte=timezone.now() - _validite_provisoire())
+        Q(
+            mot_de_passe_provisoire_le__gte=timezone.now() - _validite_provisoire(),
+            mot_de_passe_provisoire_utilise_le__isnull=True,
+        )
         | Q(mot_de_passe_programme_le__lte=jour, mot_de_passe_programme_le__gte=jour - _validite_provisoire())
     )
 
 
 def provisoires_expires(qs):
+    """Expired unused, or spent: used once by a session that ended without replacing it."""
     jour = timezone.localdate()
     return qs.en_cours().filter(
         Q(mot_de_passe_provisoire_le__lt=timezone.now() - _validite_provisoire())
+        | Q(mot_de_passe_provisoire_le__isnull=False, mot_de_passe_provisoire_utilise_le__isnull=False)
         | Q(mot_de_passe_programme_le__lt=jour - _validite_provisoire())
     )
 
@@ -73,7 +78,7 @@ A_SUIVRE = {
     "demandes": ("demandes d'accès en attente d'ouverture", demandes),
     "inactives": ("habilitations inutilisées depuis six mois", inactives),
     "provisoires_en_attente": ("mots de passe provisoires pas encore utilisés", provisoires_en_attente),
-    "provisoires_expires": ("mots de passe provisoires expirés", provisoires_expires),
+    "provisoires_expires": ("mots de passe provisoires expirés ou déjà utilisés", provisoires_expires),
     "verrouillees": ("comptes verrouillés", verrouillees),
     "fin_prochaine": ("accès qui prennent fin dans les 30 jours", fin_prochaine),
     "programmes": ("nouveaux mots de passe programmés", mots_de_passe_programmes),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from journal.ecriture import neutraliser
 from journal.models import Resultat, TypeEvenement
 
 from .connexion import MESSAGE_ECHEC, Issue, connecter
@@ -22,17 +23,19 @@ from .perms import partenaire_requis
 @never_cache
 @transaction.non_atomic_requests  # the failure count commits before the password check
 def connexion(request):
-    form = ConnexionForm(request.POST or None)
+    form = ConnexionForm()
     erreur = ""
     if request.method == "POST":
-        if form.is_valid():
-            resultat = connecter(request, form.cleaned_data["identifiant"], form.cleaned_data["mot_de_passe"])
-            if resultat.issue == Issue.REUSSIE:
-                return redirect("mot_de_passe" if doit_changer(resultat.user.habilitation) else "portail")
-            if resultat.issue == Issue.VERROUILLEE:
-                return redirect("connexion_erreur")
+        # Every attempt goes to the login code as typed, even one no form would accept (an
+        # empty field, a NUL, 10 kB): it is counted and journaled like any other (issue 12).
+        resultat = connecter(request, request.POST.get("identifiant", ""), request.POST.get("mot_de_passe", ""))
+        if resultat.issue == Issue.REUSSIE:
+            return redirect("mot_de_passe" if doit_changer(resultat.user.habilitation) else "portail")
+        if resultat.issue == Issue.VERROUILLEE:
+            return redirect("connexion_erreur")
         erreur = MESSAGE_ECHEC
-        form = ConnexionForm(initial={"identifiant": request.POST.get("identifiant", "")[:150]})
+        saisi = neutraliser(request.POST.get("identifiant", ""), 150).strip()
+        form = ConnexionForm(initial={"identifiant": saisi})
     return render(request, "portail/connexion.html", {"form": form, "erreur": erreur}, status=200)
 
 

@@ -204,3 +204,50 @@ def test_csrf_exige_sur_le_formulaire(habilitation):
     client = Client(enforce_csrf_checks=True)
     reponse = se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)
     assert reponse.status_code == 403
+
+
+# --- Every attempt counts, whatever was typed (issue 12) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("identifiant", "mot_de_passe", "motif"),
+    [
+        ("A" * 10_000, "Xy7zW3", "saisie mal formée"),
+        ("ABCD\x002345", "Xy7zW3", "saisie mal formée"),
+        ("", "Xy7zW3", "saisie incomplète"),
+        ("ABCD2345", "", "saisie incomplète"),
+        ("", "", "saisie incomplète"),
+    ],
+    ids=["10-ko", "nul", "identifiant-vide", "mot-de-passe-vide", "tout-vide"],
+)
+def test_une_saisie_que_le_formulaire_refuserait_est_comptee_et_journalisee(
+    client, habilitation, settings, identifiant, mot_de_passe, motif
+):
+    reponse = se_connecter(client, identifiant, mot_de_passe)
+
+    assert reponse.status_code == 200 and MESSAGE in texte(reponse)
+    evenement = Evenement.objects.get(type=TypeEvenement.CONNEXION)
+    assert (evenement.resultat, evenement.motif) == (Resultat.ECHEC, motif)
+    assert len(evenement.identifiant) <= 150 and "\x00" not in evenement.identifiant
+    # Counted by the per-address throttle like a wrong password: at its limit, even the right
+    # password from this address is refused.
+    settings.CAFPRO_THROTTLE_MAX_ECHECS = 1
+    reponse = se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    assert "_auth_user_id" not in client.session
+    assert Evenement.objects.filter(motif="trop d'échecs depuis cette adresse").count() == 1
+
+
+def test_un_identifiant_vrai_suivi_d_un_nul_compte_pour_cet_identifiant(client, habilitation):
+    """A NUL after a real identifiant is three strikes on that identifiant, not a free try."""
+    for _ in range(2):
+        se_connecter(client, habilitation.identifiant, "Xy7zW3")
+    reponse = se_connecter(client, habilitation.identifiant, "Xy7z\x00W3")
+    assert reponse["Location"] == "/connexion/erreur/"
+    habilitation.refresh_from_db()
+    assert habilitation.etat == EtatHabilitation.VERROUILLEE
+
+
+def test_un_champ_absent_du_formulaire_est_une_tentative(client, habilitation):
+    reponse = client.post("/", {})
+    assert MESSAGE in texte(reponse)
+    assert Evenement.objects.get(type=TypeEvenement.CONNEXION).motif == "saisie incomplète"

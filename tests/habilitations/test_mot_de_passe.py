@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from habilitations.models import Habilitation
@@ -186,3 +187,51 @@ def test_la_demo_contient_un_mot_de_passe_provisoire(client, db):
     # (The demo's month of journal holds no event of this new agent.)
     connexion = Evenement.objects.get(type=TypeEvenement.CONNEXION, identifiant=provisoires[0]["identifiant"])
     assert connexion.resultat == Resultat.SUCCES
+
+
+# --- A password issued by the Caf opens one session (issue 12) ------------------------------
+
+
+def test_un_mot_de_passe_provisoire_ne_sert_qu_une_fois(client, provisoire):
+    assert se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)["Location"] == "/mot-de-passe/"
+    # The agent leaves without choosing a password…
+    client.post("/deconnexion/")
+
+    # …and the Caf's password opens nothing more, with the one message for every failure.
+    reponse = se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    assert "Identifiant ou mot de passe incorrect." in texte(reponse)
+    assert "_auth_user_id" not in client.session
+    derniere = Evenement.objects.filter(type=TypeEvenement.CONNEXION).latest("pk")
+    assert (derniere.resultat, derniere.motif) == (Resultat.ECHEC, "mot de passe provisoire déjà utilisé")
+
+
+def test_la_session_ouverte_par_le_mot_de_passe_provisoire_peut_le_remplacer(client, provisoire):
+    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    assert changer(client, MOT_DE_PASSE_PARTENAIRE, NOUVEAU)["Location"] == "/portail/"
+    client.post("/deconnexion/")
+    # The chosen password is not single use.
+    for _ in range(2):
+        assert se_connecter(client, provisoire.identifiant, NOUVEAU)["Location"] == "/portail/"
+        client.post("/deconnexion/")
+
+
+def test_un_mot_de_passe_provisoire_utilise_se_voit_dans_la_gestion(admin_131, caf_131):
+    habilitation = HabilitationFactory(
+        convention__caisse=caf_131, mot_de_passe_change_le=None, mot_de_passe_provisoire_le=timezone.now()
+    )
+    agent = Client()
+    se_connecter(agent, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    agent.post("/deconnexion/")
+
+    page = texte(admin_131.get(f"/gestion/habilitations/habilitation/{habilitation.pk}/change/"))
+    assert "sans être remplacé : en émettre un nouveau" in page
+    liste = texte(admin_131.get("/gestion/habilitations/habilitation/?a_suivre=provisoires_expires"))
+    assert habilitation.identifiant in liste
+
+
+def test_un_nouveau_mot_de_passe_de_la_caf_rouvre_une_session(client, provisoire):
+    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    client.post("/deconnexion/")
+    provisoire.refresh_from_db()
+    nouveau = provisoire.emettre_mot_de_passe()
+    assert se_connecter(client, provisoire.identifiant, nouveau)["Location"] == "/mot-de-passe/"

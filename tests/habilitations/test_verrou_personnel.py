@@ -76,3 +76,30 @@ def test_un_agent_d_une_autre_caf_ne_peut_pas_debloquer(client, agent, caf_161):
     assert agent.username not in texte(autre.get("/gestion/habilitations/user/"))
     autre.post("/gestion/habilitations/user/", {"action": "debloquer_connexion", "_selected_action": [agent.pk]})
     assert verrou_personnel.est_bloque(agent.username)
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "motif"),
+    [
+        ("x" * 10_000, "mauvais", "administration : saisie mal formée"),
+        ("gestion.bloque\x00", "mauvais", "administration : saisie mal formée"),
+        ("", "mauvais", "administration : saisie incomplète"),
+        ("gestion.bloque", "", "administration : saisie incomplète"),
+    ],
+    ids=["10-ko", "nul", "nom-vide", "mot-de-passe-vide"],
+)
+def test_une_saisie_refusee_par_les_champs_est_comptee_et_journalisee(client, agent, username, password, motif):
+    """Issue 12: the admin's fields refusing an entry must not make it a free, silent try."""
+    reponse = essayer(client, username, password)
+    assert reponse.status_code == 200
+    assert "_auth_user_id" not in client.session
+    evenement = Evenement.objects.get(type=TypeEvenement.CONNEXION)
+    assert evenement.motif == motif and "\x00" not in evenement.identifiant
+
+
+def test_un_mot_de_passe_vide_compte_pour_le_blocage(client, agent):
+    for _ in range(2):
+        essayer(client, agent.username, "mauvais-mot-de-passe")
+    essayer(client, agent.username, "")
+    assert verrou_personnel.est_bloque(agent.username)
+    assert Evenement.objects.filter(type=TypeEvenement.VERROUILLAGE, identifiant=agent.username).count() == 1

@@ -568,8 +568,18 @@ class Command(BaseCommand):
             changements.update(etat=EtatHabilitation.ACTIVE, date_suppression=None)
         if provisoire:
             emis = habilitation.mot_de_passe_provisoire_le
-            if emis is None or maintenant - emis > marge_provisoire or habilitation.mot_de_passe_change_le:
-                changements.update(mot_de_passe_provisoire_le=maintenant, mot_de_passe_change_le=None)
+            if (
+                emis is None
+                or maintenant - emis > marge_provisoire
+                or habilitation.mot_de_passe_change_le
+                or habilitation.mot_de_passe_provisoire_utilise_le
+            ):
+                # Issued again, unused: the listed provisional login shows the forced change.
+                changements.update(
+                    mot_de_passe_provisoire_le=maintenant,
+                    mot_de_passe_provisoire_utilise_le=None,
+                    mot_de_passe_change_le=None,
+                )
         else:
             choisi = habilitation.mot_de_passe_change_le
             if choisi is None or maintenant - choisi > marge_periodique or habilitation.mot_de_passe_provisoire_le:
