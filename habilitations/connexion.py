@@ -137,11 +137,8 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
     )
     if rang is None:
         check_password(mot_de_passe, hash_factice())
-        habilitation = getattr(user, "habilitation", None) if user else None
-        if habilitation is not None and habilitation.etat == EtatHabilitation.ACTIVE:
-            # The counter says locked: the habilitation shows it, so a gestionnaire can unlock it.
-            habilitation.etat = EtatHabilitation.VERROUILLEE
-            habilitation.save()
+        # The counter says locked: the habilitation shows it, so a gestionnaire can unlock it.
+        _marquer_verrouillee(getattr(user, "habilitation", None) if user else None)
         journaliser(TypeEvenement.CONNEXION, Resultat.REFUS, "identifiant verrouillé", user)
         return ResultatConnexion(Issue.VERROUILLEE)
 
@@ -173,9 +170,48 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
     journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, motif, user)
     if rang < MAX_ECHECS:
         return ResultatConnexion(Issue.ECHEC)
-    habilitation = getattr(user, "habilitation", None) if user else None
+    _marquer_verrouillee(getattr(user, "habilitation", None) if user else None)
+    journaliser(TypeEvenement.VERROUILLAGE, Resultat.SUCCES, f"{MAX_ECHECS} échecs consécutifs", user)
+    return ResultatConnexion(Issue.VERROUILLEE)
+
+
+def _marquer_verrouillee(habilitation: Habilitation | None) -> None:
     if habilitation is not None and habilitation.etat == EtatHabilitation.ACTIVE:
         habilitation.etat = EtatHabilitation.VERROUILLEE
         habilitation.save()
-    journaliser(TypeEvenement.VERROUILLAGE, Resultat.SUCCES, f"{MAX_ECHECS} échecs consécutifs", user)
-    return ResultatConnexion(Issue.VERROUILLEE)
+
+
+def controler_mot_de_passe_actuel(request, habilitation: Habilitation, saisi: str) -> Issue:
+    """The current password asked on the change page is a login attempt of its own: counted on
+    the same three strikes as the login form, journaled, and the third wrong one locks the
+    identifiant (issue 12: five in a row changed nothing before)."""
+    identifiant = habilitation.identifiant
+
+    def journaliser(type_, resultat, motif):
+        enregistrer(
+            type_,
+            resultat,
+            request=request,
+            motif=motif,
+            identifiant=identifiant,
+            habilitation_id=habilitation.pk,
+            caisse=habilitation.convention.caisse.numero,
+        )
+
+    rang = CompteurEchecs.compter(cle_identifiant(identifiant), MAX_ECHECS)
+    if rang is not None and mot_de_passe_bien_forme(saisi[: LONGUEUR_MAX_MOT_DE_PASSE + 1]):
+        juste = habilitation.user.check_password(saisi)
+    else:
+        check_password(saisi[:LONGUEUR_MAX_MOT_DE_PASSE], hash_factice())
+        juste = False
+    if juste:
+        CompteurEchecs.objects.filter(cle=cle_identifiant(identifiant)).update(echecs=0)
+        return Issue.REUSSIE
+    journaliser(TypeEvenement.MOT_DE_PASSE, Resultat.ECHEC, "mot de passe actuel erroné")
+    if rang is not None and rang < MAX_ECHECS:
+        return Issue.ECHEC
+    _marquer_verrouillee(habilitation)
+    journaliser(
+        TypeEvenement.VERROUILLAGE, Resultat.SUCCES, f"{MAX_ECHECS} échecs consécutifs (changement de mot de passe)"
+    )
+    return Issue.VERROUILLEE

@@ -24,15 +24,17 @@ class ChangementMotDePasseForm(forms.Form):
     nouveau.widget.attrs.update(autocomplete="new-password")
     confirmation.widget.attrs.update(autocomplete="new-password")
 
-    def __init__(self, habilitation, *args, **kwargs):
+    def __init__(self, habilitation, *args, actuel_juste: bool = False, **kwargs):
+        # Whether the current password is right is decided, counted and journaled before the
+        # form (habilitations.connexion.controler_mot_de_passe_actuel).
         self.habilitation = habilitation
+        self.actuel_juste = actuel_juste
         super().__init__(*args, **kwargs)
 
     def clean_actuel(self):
-        actuel = self.cleaned_data["actuel"]
-        if not self.habilitation.user.check_password(actuel):
+        if not self.actuel_juste:
             raise forms.ValidationError("Le mot de passe actuel est incorrect.")
-        return actuel
+        return self.cleaned_data["actuel"]
 
     def clean(self):
         cleaned = super().clean()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from journal.ecriture import neutraliser
 from journal.models import Resultat, TypeEvenement
 
-from .connexion import MESSAGE_ECHEC, Issue, connecter
+from .connexion import MESSAGE_ECHEC, Issue, connecter, controler_mot_de_passe_actuel
 from .evenements import enregistrer_pour_compte
 from .forms import ChangementMotDePasseForm, ConnexionForm
 from .mots_de_passe import changer, doit_changer, regles
@@ -81,10 +81,18 @@ def session_expiree(request):
     )
 
 
+@transaction.non_atomic_requests  # a wrong current password is counted at once, as at login
 @partenaire_requis(changement_exige=False)
 def mot_de_passe(request):
     habilitation = request.user.habilitation
-    form = ChangementMotDePasseForm(habilitation, request.POST or None)
+    if request.method != "POST":
+        form = ChangementMotDePasseForm(habilitation)
+    else:
+        issue = controler_mot_de_passe_actuel(request, habilitation, request.POST.get("actuel", ""))
+        if issue == Issue.VERROUILLEE:
+            logout(request)
+            return redirect("connexion_erreur")
+        form = ChangementMotDePasseForm(habilitation, request.POST, actuel_juste=issue == Issue.REUSSIE)
     if request.method == "POST" and form.is_valid():
         changer(habilitation, form.cleaned_data["nouveau"], request)
         update_session_auth_hash(request, request.user)

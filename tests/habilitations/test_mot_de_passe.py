@@ -235,3 +235,38 @@ def test_un_nouveau_mot_de_passe_de_la_caf_rouvre_une_session(client, provisoire
     provisoire.refresh_from_db()
     nouveau = provisoire.emettre_mot_de_passe()
     assert se_connecter(client, provisoire.identifiant, nouveau)["Location"] == "/mot-de-passe/"
+
+
+# --- The current password on the change page counts like a login (issue 12) ---------------
+
+
+def test_trois_mots_de_passe_actuels_errones_verrouillent(client, provisoire):
+    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    for _ in range(2):
+        assert "Le mot de passe actuel est incorrect." in texte(changer(client, "Faux9z", NOUVEAU))
+    reponse = changer(client, "Faux9z", NOUVEAU)
+
+    assert reponse["Location"] == "/connexion/erreur/"
+    assert "_auth_user_id" not in client.session
+    provisoire.refresh_from_db()
+    assert provisoire.etat == "verrouillee"
+    assert provisoire.user.check_password(MOT_DE_PASSE_PARTENAIRE)
+    echecs = Evenement.objects.filter(type=TypeEvenement.MOT_DE_PASSE, resultat=Resultat.ECHEC)
+    assert [e.motif for e in echecs] == ["mot de passe actuel erroné"] * 3
+    assert Evenement.objects.filter(type=TypeEvenement.VERROUILLAGE, identifiant=provisoire.identifiant).count() == 1
+    # Locked like after three failed logins: even the right password opens nothing.
+    assert se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)["Location"] == "/connexion/erreur/"
+
+
+def test_les_echecs_de_connexion_et_du_changement_s_additionnent(client, provisoire):
+    se_connecter(client, provisoire.identifiant, "Faux9z")
+    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)  # resets the count
+    changer(client, "Faux9z", NOUVEAU)
+    changer(client, "Faux9z", NOUVEAU)
+    # One right current password clears the count, as a successful login does.
+    assert "Le mot de passe actuel est incorrect." not in texte(changer(client, MOT_DE_PASSE_PARTENAIRE, "court"))
+    changer(client, "Faux9z", NOUVEAU)
+    changer(client, "Faux9z", NOUVEAU)
+    provisoire.refresh_from_db()
+    assert provisoire.etat == "active"
+    assert changer(client, MOT_DE_PASSE_PARTENAIRE, NOUVEAU)["Location"] == "/portail/"
