@@ -31,9 +31,11 @@ GENRES = {
     "verrouillage": ("verrouillage", TypeEvenement.VERROUILLAGE, None),
     "deconnexion": ("déconnexion", TypeEvenement.DECONNEXION, None),
     "expiration": ("expiration de session", TypeEvenement.EXPIRATION, None),
+    "recherche": ("recherche d'un dossier", TypeEvenement.RECHERCHE, None),
     "consultation": ("consultation", TypeEvenement.CONSULTATION, None),
     "refus": ("refus d'accès", TypeEvenement.REFUS, None),
     "mot_de_passe": ("changement de mot de passe", TypeEvenement.MOT_DE_PASSE, None),
+    "dialogue": ("message à la Caf (Dialogue)", TypeEvenement.DIALOGUE, None),
     "gestion": ("action d'un gestionnaire", TypeEvenement.GESTION, None),
     "controle": ("lecture du journal", TypeEvenement.CONTROLE, None),
     "surveillance": ("mise sous surveillance", TypeEvenement.SURVEILLANCE, None),
@@ -41,7 +43,7 @@ GENRES = {
 GENRE_CHOICES = [(cle, libelle) for cle, (libelle, _, _) in GENRES.items()]
 
 # Only these types carry a `caisse_dossier` (dossiers.journal): other kinds skip that side.
-TYPES_DOSSIER = {TypeEvenement.CONSULTATION, TypeEvenement.REFUS}
+TYPES_DOSSIER = {TypeEvenement.RECHERCHE, TypeEvenement.CONSULTATION, TypeEvenement.REFUS}
 
 # The columns a screen or the export shows (details, rang and empreinte stay in the table).
 COLONNES = (

@@ -27,6 +27,14 @@ def dialogue(request):
             message = formulaire.save(commit=False)
             message.caisse, message.auteur = caisse, request.user
             message.save()
+            # Who wrote to which Caf, and when; the text stays in the message, not the journal.
+            enregistrer_pour_compte(
+                TypeEvenement.DIALOGUE,
+                Resultat.SUCCES,
+                request.user,
+                request=request,
+                motif=f"message n° {message.pk} à la Caf {caisse.numero}",
+            )
             return render(request, "dialogue/envoye.html", {"caisse_bandeau": caisse})
     else:
         formulaire = MessageForm(

@@ -13,14 +13,16 @@ def journaliser(
     numero: str = "",
     rubrique: str = "",
     periode: str = "",
+    type: TypeEvenement | None = None,
 ):
-    """One event per page of a dossier shown (before its data is read) and per refusal.
+    """One event per lookup, per page of a dossier shown (before its data is read) and per
+    refusal.
 
     `caisse` is the Caf of the agent's convention, as for his other events; the Caf of the
     dossier, which differs for multi-Caf and national accesses, is `caisse_dossier`."""
     habilitation = request.user.habilitation
     return enregistrer(
-        TypeEvenement.CONSULTATION if resultat == Resultat.SUCCES else TypeEvenement.REFUS,
+        type or (TypeEvenement.CONSULTATION if resultat == Resultat.SUCCES else TypeEvenement.REFUS),
         resultat,
         request=request,
         motif=motif,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from habilitations.mots_de_passe import jours_restants
 from habilitations.perms import partenaire_requis
-from journal.models import Resultat
+from journal.models import Resultat, TypeEvenement
 from profils.rubriques import Navigation, acces, rubriques_du_profil
 
 from . import lecture
@@ -74,6 +74,14 @@ def consulter(request):
             numero=donnees["numero_allocataire"],
         )
         return _page_principale(request, formulaire, recherche.message)
+    # Found: the redirect below tells so, whether or not the client follows it.
+    journaliser(
+        request,
+        Resultat.SUCCES,
+        type=TypeEvenement.RECHERCHE,
+        motif="dossier trouvé",
+        dossier=recherche.dossier,
+    )
     request.session[SESSION_DOSSIER] = recherche.dossier.pk
     premiere = rubriques_du_profil(convention.profil)[0]
     return redirect("rubrique", code=premiere.code)

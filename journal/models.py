@@ -14,9 +14,13 @@ class TypeEvenement(models.TextChoices):
     DECONNEXION = "deconnexion", "déconnexion"
     EXPIRATION = "expiration", "expiration de session"
     VERROUILLAGE = "verrouillage", "verrouillage"
+    # A numéro typed and found: the redirect to the dossier tells that it exists, so the
+    # lookup itself is journaled, not only the pages read after it (issue 12).
+    RECHERCHE = "recherche", "recherche d'un dossier"
     CONSULTATION = "consultation", "consultation"
     REFUS = "refus", "refus d'accès"
     MOT_DE_PASSE = "mot_de_passe", "changement de mot de passe"
+    DIALOGUE = "dialogue", "message à la Caf (Dialogue)"
     GESTION = "gestion", "action d'un gestionnaire"
     CONTROLE = "controle", "lecture du journal"
     SURVEILLANCE = "surveillance", "mise sous surveillance"

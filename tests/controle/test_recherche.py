@@ -310,3 +310,24 @@ def test_les_habilitations_sous_surveillance_sont_signalees(client, officier, mo
     assert "sous surveillance" in lignes[str(pendant.pk)]
     assert "sous surveillance" not in lignes[str(avant.pk)]
     assert "sous surveillance" not in lignes[str(autre.pk)]
+
+
+def test_les_recherches_et_messages_se_filtrent_et_se_voient_de_la_caf_du_dossier(client, officier, monde):
+    """Issue 12: a lookup found by a 161 agent in a 131 dossier is seen by 131's officer, under
+    its own genre; a Dialogue message of our agent too."""
+    a, b, c = monde
+    recherche = evenement(
+        type=TypeEvenement.RECHERCHE,
+        identifiant=c.identifiant,
+        habilitation_id=c.pk,
+        caisse="161",
+        caisse_dossier="131",
+        numero_allocataire="5555555",
+        motif="dossier trouvé",
+    )
+    message = evenement(
+        type=TypeEvenement.DIALOGUE, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", motif="message"
+    )
+    assert ids(chercher(client, genre="recherche")) == [recherche.pk]
+    assert ids(chercher(client, genre="dialogue")) == [message.pk]
+    assert "recherche d'un dossier" in texte(chercher(client, numero_allocataire="5555555"))

@@ -146,6 +146,7 @@ def test_multi_caf_le_message_va_a_la_caf_du_dossier_ouvert(client, db):
     assert client.get(DIALOGUE).status_code == 200
     assert CONFIRMATION in texte(envoyer(client))
     assert Message.objects.get().caisse == caisse("831")
+    assert Evenement.objects.get(type=TypeEvenement.DIALOGUE).motif == f"message n° {Message.objects.get().pk} à la Caf 831"
 
 
 def test_reserve_aux_agents_habilites(client, db):
@@ -219,3 +220,27 @@ def test_le_gestionnaire_marque_un_message_traite_sans_en_changer_le_texte(admin
     du_131.refresh_from_db()
     assert du_131.traite
     assert du_131.texte == "Question des Bouches-du-Rhône" and du_131.caisse == caisse("131")
+
+
+def test_l_envoi_est_journalise_sans_le_texte(client, agent):
+    """Issue 12: sending a message is an act of the agent the Responsables Sécurité can trace."""
+    ouvrir_dialogue("131")
+    envoyer(client)
+    envoye = Message.objects.get()
+    evenement = Evenement.objects.get(type=TypeEvenement.DIALOGUE)
+    assert (evenement.resultat, evenement.identifiant, evenement.habilitation_id, evenement.caisse) == (
+        "succes",
+        agent.identifiant,
+        agent.pk,
+        "131",
+    )
+    assert evenement.motif == f"message n° {envoye.pk} à la Caf 131"
+    assert "attestation de loyer" not in str(Evenement.objects.values())
+
+
+def test_un_message_refuse_n_est_pas_journalise_comme_envoye(client, agent):
+    ouvrir_dialogue("131")
+    reponse = envoyer(client, courriel="pas-une-adresse")
+    assert CONFIRMATION not in texte(reponse)
+    assert not Message.objects.exists()
+    assert not Evenement.objects.filter(type=TypeEvenement.DIALOGUE).exists()

@@ -740,3 +740,52 @@ def test_la_feuille_d_impression_masque_la_navigation(client, db):
     assert regle
     for selecteur in (".bandeau", ".menu", ".onglets", ".pas-a-imprimer"):
         assert selecteur in regle.group(1)
+
+
+# --- Every lookup leaves a trace, found or not (issue 12) -----------------------------------
+
+
+def test_une_recherche_aboutie_est_journalisee_meme_sans_suivre_la_redirection(client, db):
+    """A script that posts numéros and reads only the redirect learns which exist: each lookup
+    is journaled before the answer, with the dossier's Caf."""
+    habilitation = agent(client, "T1")
+    trouve = dossier("131", "1000001")
+
+    reponse = consulter(client, "1000001")
+
+    assert reponse.status_code == 302  # not followed: no rubrique page read
+    evenement = Evenement.objects.get(type=TypeEvenement.RECHERCHE)
+    assert (evenement.resultat, evenement.motif, evenement.numero_allocataire) == (
+        Resultat.SUCCES,
+        "dossier trouvé",
+        "1000001",
+    )
+    assert (evenement.habilitation_id, evenement.caisse, evenement.caisse_dossier) == (habilitation.pk, "131", "131")
+    assert trouve.caisse.numero == "131"
+    assert not Evenement.objects.filter(type=TypeEvenement.CONSULTATION).exists()
+
+
+def test_une_recherche_nationale_est_journalisee_avec_la_caf_du_dossier(client, db):
+    nationale(client)
+    dossier("161", "1000002")
+    consulter(client, "1000002", code_postal="16000")
+    evenement = Evenement.objects.get(type=TypeEvenement.RECHERCHE)
+    assert (evenement.caisse, evenement.caisse_dossier) == ("131", "161")
+
+
+def test_chaque_recherche_trouvee_ou_non_laisse_une_trace(client, db):
+    agent(client, "T1")
+    dossier("131", "1000001")
+    for numero in ("1000001", "1000009", "1000001", "12"):
+        consulter(client, numero)
+    traces = list(
+        Evenement.objects.filter(type__in=[TypeEvenement.RECHERCHE, TypeEvenement.REFUS])
+        .order_by("pk")
+        .values_list("type", "numero_allocataire")
+    )
+    assert traces == [
+        (TypeEvenement.RECHERCHE, "1000001"),
+        (TypeEvenement.REFUS, "1000009"),
+        (TypeEvenement.RECHERCHE, "1000001"),
+        (TypeEvenement.REFUS, "12"),
+    ]
