@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('journal', '0007_maintenance_par_role'),
+        ("journal", "0007_maintenance_par_role"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='evenement',
-            name='type',
-            field=models.CharField(choices=[('connexion', 'connexion'), ('deconnexion', 'déconnexion'), ('expiration', 'expiration de session'), ('verrouillage', 'verrouillage'), ('recherche', "recherche d'un dossier"), ('consultation', 'consultation'), ('refus', "refus d'accès"), ('mot_de_passe', 'changement de mot de passe'), ('dialogue', 'message à la Caf (Dialogue)'), ('gestion', "action d'un gestionnaire"), ('controle', 'lecture du journal'), ('surveillance', 'mise sous surveillance'), ('purge', 'purge du journal')], max_length=20, verbose_name='type'),
+            model_name="evenement",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("connexion", "connexion"),
+                    ("deconnexion", "déconnexion"),
+                    ("expiration", "expiration de session"),
+                    ("verrouillage", "verrouillage"),
+                    ("recherche", "recherche d'un dossier"),
+                    ("consultation", "consultation"),
+                    ("refus", "refus d'accès"),
+                    ("mot_de_passe", "changement de mot de passe"),
+                    ("dialogue", "message à la Caf (Dialogue)"),
+                    ("gestion", "action d'un gestionnaire"),
+                    ("controle", "lecture du journal"),
+                    ("surveillance", "mise sous surveillance"),
+                    ("purge", "purge du journal"),
+                ],
+                max_length=20,
+                verbose_name="type",
+            ),
         ),
     ]

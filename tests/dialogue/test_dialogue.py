@@ -146,7 +146,10 @@ def test_multi_caf_le_message_va_a_la_caf_du_dossier_ouvert(client, db):
     assert client.get(DIALOGUE).status_code == 200
     assert CONFIRMATION in texte(envoyer(client))
     assert Message.objects.get().caisse == caisse("831")
-    assert Evenement.objects.get(type=TypeEvenement.DIALOGUE).motif == f"message n° {Message.objects.get().pk} à la Caf 831"
+    assert (
+        Evenement.objects.get(type=TypeEvenement.DIALOGUE).motif
+        == f"message n° {Message.objects.get().pk} à la Caf 831"
+    )
 
 
 def test_reserve_aux_agents_habilites(client, db):
