@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +25,7 @@ from .models import (
     DesignationResponsable,
     EtatConvention,
     Partenaire,
+    ReseauDeConfiance,
     RoutageCodePostal,
     aujourd_hui,
 )
@@ -266,6 +268,48 @@ class DesignationInline(admin.StackedInline):
     def has_change_permission(self, request, obj=None):
         # Shown read-only once received; a new row is the only way to change.
         return False
+
+
+@admin.register(ReseauDeConfiance)
+class ReseauDeConfianceAdmin(PerimetreCaisseAdmin):
+    """A Caf's gestionnaires declare their partners' shared office networks (issue 12); each
+    declaration, change and withdrawal is journaled."""
+
+    chemin_caisse = "partenaire__caisse"
+    list_display = ["reseau", "libelle", "partenaire", "max_echecs", "cree_le"]
+    search_fields = ["reseau", "libelle", "partenaire__raison_sociale"]
+    list_select_related = ["partenaire__caisse"]
+    fields = ["partenaire", "reseau", "libelle", "max_echecs"]
+    actions = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "max_echecs" in form.base_fields:
+            form.base_fields["max_echecs"].initial = min(
+                settings.CAFPRO_THROTTLE_RESEAU_PLAFOND, 5 * settings.CAFPRO_THROTTLE_MAX_ECHECS
+            )
+            form.base_fields["max_echecs"].help_text += (
+                f" Limite générale : {settings.CAFPRO_THROTTLE_MAX_ECHECS} échecs en "
+                f"{settings.CAFPRO_THROTTLE_WINDOW // 60} minutes ; "
+                f"plafond : {settings.CAFPRO_THROTTLE_RESEAU_PLAFOND}."
+            )
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        # Withdrawn when the partner leaves the site: the journal keeps what it was.
+        return self._gere(request) and self._dans_perimetre(request, obj)
+
+    def delete_model(self, request, obj):
+        self.journaliser(
+            request,
+            f"retrait : {obj._meta.verbose_name} {obj}",
+            self.caisse_de(obj),
+            objet=f"{obj._meta.label_lower}:{obj.pk}",
+            reseau=obj.reseau,
+            max_echecs=obj.max_echecs,
+            partenaire=obj.partenaire.raison_sociale,
+        )
+        super().delete_model(request, obj)
 
 
 @admin.register(Partenaire)

@@ -4,9 +4,11 @@ Sources: `02-…` annexes 1 and 2 (the Cafs), `01-…` art. 5–6 and `03-…` a
 tacit renewal, dénonciation, résiliation), the conventions' headers (partner fields).
 """
 
+import ipaddress
 import uuid
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -696,3 +698,86 @@ class Convention(models.Model):
                 "motif": motif.strip()[:200],
             },
         )
+
+
+# The widest networks a Caf may trust: a partner's site, never a provider's block.
+PREFIXE_MINIMAL_DE_CONFIANCE = {4: 24, 6: 48}
+
+
+class ReseauDeConfiance(models.Model):
+    """A partner's office network (one NAT address, or a small range) whose agents all log in
+    from the same address: the per-address throttle (habilitations.connexion) allows it more
+    failed logins, so that one person spraying identifiants there does not lock every agent
+    behind it out for the window. Declared by the partner's Caf; each time the raised limit
+    lets an attempt through, its event says so (issue 12, docs/deploiement.md)."""
+
+    partenaire = models.ForeignKey(
+        Partenaire, on_delete=models.PROTECT, related_name="reseaux_de_confiance", verbose_name="partenaire"
+    )
+    reseau = models.CharField(
+        "réseau",
+        max_length=50,
+        help_text="L'adresse sous laquelle le site du partenaire arrive à Cafpro (ex. 203.0.113.7) ou une petite plage "
+        "(ex. 203.0.113.0/28) : au plus /24 en IPv4, /48 en IPv6.",
+    )
+    libelle = models.CharField("site", max_length=150, help_text="Le site du partenaire derrière ce réseau.")
+    max_echecs = models.PositiveIntegerField(
+        "échecs de connexion admis",
+        help_text="Nombre d'échecs de connexion depuis ce réseau, dans la fenêtre du frein, au-delà "
+        "duquel les tentatives sont refusées (au lieu de la limite générale).",
+    )
+    cree_le = models.DateTimeField("déclaré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "réseau de confiance d'un partenaire"
+        verbose_name_plural = "réseaux de confiance des partenaires"
+        ordering = ["partenaire__raison_sociale", "reseau"]
+
+    def __str__(self):
+        return f"{self.reseau} ({self.libelle})"
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        self.reseau = ipaddress.ip_network(self.reseau.strip(), strict=False).with_prefixlen
+        super().save(*args, **kwargs)
+
+    def regles_non_respectees(self) -> dict[str, str]:
+        erreurs = {}
+        try:
+            reseau = ipaddress.ip_network((self.reseau or "").strip(), strict=False)
+        except ValueError:
+            erreurs["reseau"] = "Indiquez une adresse IP (203.0.113.7) ou une plage CIDR (203.0.113.0/28)."
+        else:
+            minimum = PREFIXE_MINIMAL_DE_CONFIANCE[reseau.version]
+            if reseau.prefixlen < minimum:
+                erreurs["reseau"] = (
+                    f"Plage trop large ({reseau.with_prefixlen}) : un réseau de confiance est celui d'un "
+                    f"site du partenaire, au plus /{minimum} en IPv{reseau.version}."
+                )
+        general = settings.CAFPRO_THROTTLE_MAX_ECHECS
+        plafond = settings.CAFPRO_THROTTLE_RESEAU_PLAFOND
+        if self.max_echecs is not None and not general < self.max_echecs <= plafond:
+            erreurs["max_echecs"] = (
+                f"Entre {general + 1} (au-delà de la limite générale de {general}) et {plafond} échecs par fenêtre."
+            )
+        return erreurs
+
+    def clean(self):
+        erreurs = self.regles_non_respectees()
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    @classmethod
+    def pour_adresse(cls, adresse: str) -> "ReseauDeConfiance | None":
+        """The trusted network with the highest limit that holds this address, if any (a short
+        table: read whole, matched here, the same on SQLite and PostgreSQL)."""
+        try:
+            ip = ipaddress.ip_address(adresse)
+        except ValueError:
+            return None
+        retenus = [
+            reseau
+            for reseau in cls.objects.select_related("partenaire__caisse")
+            if ip in ipaddress.ip_network(reseau.reseau, strict=False)
+        ]
+        return max(retenus, key=lambda reseau: reseau.max_echecs, default=None)

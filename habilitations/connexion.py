@@ -18,6 +18,7 @@ from django.contrib.auth import login
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 
+from conventions.models import ReseauDeConfiance
 from journal.ecriture import adresse_client, enregistrer
 from journal.models import Evenement, Resultat, TypeEvenement
 
@@ -63,16 +64,50 @@ def mot_de_passe_bien_forme(mot_de_passe: str) -> bool:
     return 6 <= len(mot_de_passe) <= LONGUEUR_MAX_MOT_DE_PASSE and "\x00" not in mot_de_passe
 
 
-def adresse_trop_active(request) -> bool:
-    """Too many failed logins from this client address lately: it may be spraying identifiants."""
+@dataclass
+class FreinAdresse:
+    """The per-address throttle's verdict on one attempt."""
+
+    bloquee: bool
+    # The partner's trusted network whose higher limit applied (its events say so), if any.
+    reseau: ReseauDeConfiance | None = None
+    echecs: int = 0
+
+    def details(self) -> dict:
+        if self.reseau is None:
+            return {}
+        return {
+            "reseau_de_confiance": {
+                "reseau": self.reseau.reseau,
+                "site": self.reseau.libelle,
+                "partenaire": self.reseau.partenaire.raison_sociale,
+                "caisse": self.reseau.partenaire.caisse.numero,
+                "limite": self.reseau.max_echecs,
+                "echecs_dans_la_fenetre": self.echecs,
+            }
+        }
+
+
+def frein_adresse(request) -> FreinAdresse:
+    """Too many failed logins from this client address lately: it may be spraying identifiants.
+
+    The limit also stops the right password from that address for the window: behind a
+    partner's shared NAT, one sprayer would shut out every agent. A Caf may therefore declare
+    that network trusted, with a higher limit; above the general limit, each attempt let
+    through that way carries the network in its event (docs/deploiement.md)."""
     adresse = adresse_client(request)
     if adresse is None:
-        return False
+        return FreinAdresse(bloquee=False)
     depuis = timezone.now() - timedelta(seconds=settings.CAFPRO_THROTTLE_WINDOW)
     echecs = Evenement.objects.filter(
         type=TypeEvenement.CONNEXION, resultat=Resultat.ECHEC, adresse_ip=adresse, horodatage__gte=depuis
     ).count()
-    return echecs >= settings.CAFPRO_THROTTLE_MAX_ECHECS
+    if echecs < settings.CAFPRO_THROTTLE_MAX_ECHECS:
+        return FreinAdresse(bloquee=False, echecs=echecs)
+    reseau = ReseauDeConfiance.pour_adresse(adresse)
+    if reseau is None:
+        return FreinAdresse(bloquee=True, echecs=echecs)
+    return FreinAdresse(bloquee=echecs >= reseau.max_echecs, reseau=reseau, echecs=echecs)
 
 
 def _motif_de_refus(user: User) -> str:
@@ -109,6 +144,8 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
     identifiant = normaliser_identifiant(identifiant_saisi)[:150]
     mot_de_passe = mot_de_passe[: LONGUEUR_MAX_MOT_DE_PASSE + 1]
 
+    frein = frein_adresse(request)
+
     def journaliser(type_, resultat, motif, user=None):
         habilitation = getattr(user, "habilitation", None) if user else None
         enregistrer(
@@ -119,11 +156,15 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
             identifiant=identifiant,
             habilitation_id=habilitation.pk if habilitation else None,
             caisse=habilitation.convention.caisse.numero if habilitation else "",
+            details=frein.details(),
         )
 
-    if adresse_trop_active(request):
+    if frein.bloquee:
         check_password(mot_de_passe, hash_factice())
-        journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, "trop d'échecs depuis cette adresse")
+        motif = "trop d'échecs depuis cette adresse"
+        if frein.reseau is not None:
+            motif += f" (réseau de confiance {frein.reseau.reseau})"
+        journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, motif)
         return ResultatConnexion(Issue.ECHEC)
 
     rang = CompteurEchecs.compter(cle_identifiant(identifiant), MAX_ECHECS)

@@ -64,7 +64,7 @@ class Evenement(models.Model):
         # Every screen of the Responsables Sécurité reads newest first with a keyset on
         # (horodatage, id), within one Caisse or one of these keys.
         indexes = [
-            # habilitations.connexion.adresse_trop_active: recent failures from one address.
+            # habilitations.connexion.frein_adresse: recent failures from one address.
             models.Index(fields=["adresse_ip", "horodatage"], name="journal_evt_adresse_horo_idx"),
             models.Index(fields=["caisse", "horodatage", "id"], name="journal_evt_caisse_horo_idx"),
             models.Index(fields=["caisse", "type", "horodatage", "id"], name="journal_evt_caisse_type_idx"),
