@@ -235,6 +235,8 @@ CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS = env_int("CAFPRO_ISSUED_PASSWORD_VALIDITY_
 # and further attempts from it are refused without being checked.
 CAFPRO_THROTTLE_MAX_ECHECS = env_int("CAFPRO_THROTTLE_MAX_ECHECS", 30)
 CAFPRO_THROTTLE_WINDOW = env_int("CAFPRO_THROTTLE_WINDOW", 900)
+# The highest limit a Caf may give one of its partners' trusted networks (shared office NAT).
+CAFPRO_THROTTLE_RESEAU_PLAFOND = env_int("CAFPRO_THROTTLE_RESEAU_PLAFOND", 300)
 
 # Journal des accès: kept one year (CNIL délibération 2021-122: six months to one year), never
 # less than six months; its chain's HMAC key (journal/chaine.py), derived from SECRET_KEY when
