@@ -1,6 +1,7 @@
 # Cafpro in production: gunicorn on PostgreSQL, static files served by whitenoise.
-# docker build -t cafpro . && docker run -e SECRET_KEY=… -e DATABASE_URL=postgres://… \
-#   -e ALLOWED_HOSTS=cafpro.example.fr -p 8000:8000 cafpro
+# docker build -t cafpro . && docker run -e SECRET_KEY=… -e ALLOWED_HOSTS=cafpro.example.fr \
+#   -e DATABASE_OWNER_URL=postgres://proprietaire:…@db/cafpro \
+#   -e DATABASE_URL=postgres://cafpro_application:…@db/cafpro -p 8000:8000 cafpro
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,6 +20,7 @@ RUN SECRET_KEY=collectstatic-only-$(python -c "import secrets; print(secrets.tok
 USER cafpro
 
 EXPOSE 8000
-# Migrations run before the workers start; the journal's role separation is documented
-# in docs/deploiement.md.
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py referentiel && exec gunicorn cafpro.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]
+# Migrations, référentiel and roles run with the tables' owner (DATABASE_OWNER_URL) before the
+# workers start; gunicorn serves with DATABASE_URL's role, which may only add to the journal
+# (scripts/demarrer-conteneur.sh, docs/deploiement.md).
+CMD ["sh", "scripts/demarrer-conteneur.sh"]

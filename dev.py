@@ -7,16 +7,21 @@
 
 Both create `.venv/` and install the pinned requirements the first time (and again
 whenever requirements/*.txt change). Set DATABASE_URL to use PostgreSQL instead of the
-embedded SQLite file.
+embedded SQLite file: `run` then migrates and loads the data with that URL's role (the
+tables' owner), creates the roles with `manage.py roles_base` and serves with the role
+`cafpro_application` (SELECT and INSERT only on the journal) on the same server and base,
+with a fresh password each run (docs/deploiement.md).
 """
 
 import hashlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
 import venv
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -56,8 +61,30 @@ def ensure_environment() -> None:
         STAMP.write_text(digest)
 
 
-def manage(*args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], check=True, cwd=ROOT)
+def manage(*args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], check=True, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+# The role the portal is served with on PostgreSQL (cafpro/roles.py).
+APPLICATION_ROLE = "cafpro_application"
+
+
+def is_postgresql(url: str) -> bool:
+    return url.split("://", 1)[0] in {"postgres", "postgresql", "pgsql"}
+
+
+def application_url(owner_url: str, password: str, role: str = APPLICATION_ROLE) -> str:
+    """The owner's URL with the serving role and its password: same server, port, base, options."""
+    parts = urlsplit(owner_url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{role}:{quote(password, safe='')}@{host}"))
+
+
+def serving_role(owner_url: str) -> str:
+    """Create the roles with the owner's connection; the serving role's URL, with a new password."""
+    url = application_url(owner_url, secrets.token_urlsafe(24))
+    manage("roles_base", env={"DATABASE_APPLICATION_URL": url})
+    return url
 
 
 def run(args: list[str]) -> None:
@@ -66,6 +93,11 @@ def run(args: list[str]) -> None:
     manage("migrate", "--noinput", "--verbosity", "0")
     manage("referentiel")
     manage("demo")
+    database_url = os.environ.get("DATABASE_URL", "")
+    if is_postgresql(database_url):
+        # Migrations and data as the tables' owner; the server as a role that cannot rewrite the journal.
+        os.environ["DATABASE_URL"] = serving_role(database_url)
+        print(f"PostgreSQL : le portail se connecte en tant que {APPLICATION_ROLE} (SELECT et INSERT sur le journal).")
     address = args[0] if args else "127.0.0.1:8000"
     print(f"\nPortail : http://{address}/   Administration : http://{address}/gestion/   (Ctrl+C pour arrêter)\n")
     os.chdir(ROOT)

@@ -269,12 +269,15 @@ class TestAltérationsCachées:
 @seulement_postgresql
 def test_le_reglage_de_maintenance_ne_sert_qu_au_role_de_maintenance(db):
     """Once `cafpro_maintenance` exists, the application's role cannot use the setting
-    (roles are created inside the test's transaction, and vanish with it)."""
+    (roles made here are created inside the test's transaction, and vanish with it;
+    `cafpro_maintenance` may already exist, made by `manage.py roles_base` for the cluster)."""
     from django.db import DatabaseError, transaction
+
+    from cafpro.roles import MAINTENANCE, _assurer_role
 
     cible = evenement(motif="original")
     with connection.cursor() as curseur:
-        curseur.execute("CREATE ROLE cafpro_maintenance NOLOGIN")
+        _assurer_role(curseur, MAINTENANCE, connexion=False)
         curseur.execute("CREATE ROLE cafpro_application_test NOLOGIN")
         curseur.execute("GRANT SELECT, UPDATE ON journal_evenement TO cafpro_application_test")
         curseur.execute("SET LOCAL ROLE cafpro_application_test")
