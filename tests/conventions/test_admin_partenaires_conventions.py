@@ -346,6 +346,23 @@ class TestAjoutConvention:
         assert convention.portee == Portee.LOCALE
         assert list(convention.caisses_accessibles()) == [caf_131]
 
+    @pytest.mark.parametrize("portee", [Portee.NATIONALE, Portee.MULTI_CAF])
+    def test_un_gestionnaire_n_etend_pas_la_portee_d_une_convention_existante(
+        self, admin_131, caf_131, partenaire_131, portee
+    ):
+        """Issue 12, point 8: the scope over other Cafs is a national administrator's decision,
+        on the change form too (a forged POST is ignored, the scope stays local)."""
+        convention = ConventionFactory(caisse=caf_131, partenaire=partenaire_131)
+        assert 'name="portee"' not in texte(admin_131.get(url_convention(convention)))
+        couvertes = [caisse("161").pk] if portee == Portee.MULTI_CAF else []
+        reponse = admin_131.post(
+            url_convention(convention), donnees_de(convention, portee=portee, caisses_multi=couvertes)
+        )
+        assert reponse.status_code == 302, texte(reponse)
+        convention.refresh_from_db()
+        assert convention.portee == Portee.LOCALE
+        assert list(convention.caisses_accessibles()) == [caf_131]
+
     def test_creation_multi_caf(self, admin_national, caf_131, partenaire_131):
         couvertes = [caisse("161").pk, caisse("171").pk]
         reponse = admin_national.post(
