@@ -162,31 +162,12 @@ def test_l_application_fonctionne_sous_le_role_de_service(roles_prets, client):
         reponse = client.post("/", {"identifiant": "INCONNU2", "mot_de_passe": "Xy7zW3"})
         assert reponse.status_code == 200
         assert Evenement.objects.filter(identifiant="INCONNU2", type=TypeEvenement.CONNEXION).exists()
+        with connection.cursor() as curseur:  # the requests ran on the same connection, as that role
+            curseur.execute("SELECT current_user")
+            assert curseur.fetchone()[0] == roles.APPLICATION
     finally:
         with connection.cursor() as curseur:
             curseur.execute("RESET ROLE")
-
-
-@seulement_postgresql
-def test_la_commande_est_idempotente_et_remet_en_ordre_un_role_trop_puissant(roles_prets):
-    partition = partition_de(enregistrer(TypeEvenement.CONNEXION, Resultat.ECHEC, identifiant="ABCD2345"))
-    role = roles.APPLICATION
-    with connection.cursor() as curseur:
-        curseur.execute(f"ALTER ROLE {role} CREATEDB")
-        curseur.execute(f"GRANT cafpro_maintenance TO {role}")
-        curseur.execute(f"GRANT UPDATE, DELETE, TRUNCATE ON journal_evenement, {partition} TO {role}")
-        assert len(roles.problemes(curseur, role)) >= 3
-    call_command("roles_base", stdout=io.StringIO())
-    call_command("roles_base", stdout=io.StringIO())
-    with connection.cursor() as curseur:
-        assert roles.problemes(curseur, role) == []
-        curseur.execute(
-            "SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = %s",
-            [role],
-        )
-        assert curseur.fetchone() == (False, False, False, False, True)
-        curseur.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'cafpro_maintenance'")
-        assert curseur.fetchone() == (False,)
 
 
 # --- The check: --verifier and roles.problemes -------------------------------------------------
@@ -211,6 +192,29 @@ def role_temporaire(db):
     call_command("roles_base", "--role", nom, stdout=io.StringIO())
     call_command("roles_base", "--verifier", "--role", nom, stdout=io.StringIO())
     return nom
+
+
+@seulement_postgresql
+def test_la_commande_est_idempotente_et_remet_en_ordre_un_role_trop_puissant(role_temporaire):
+    """On a role of its own: the serving role is shared by the cluster (parallel workers)."""
+    partition = partition_de(enregistrer(TypeEvenement.CONNEXION, Resultat.ECHEC, identifiant="ABCD2345"))
+    role = role_temporaire
+    with connection.cursor() as curseur:
+        curseur.execute(f"ALTER ROLE {role} CREATEDB NOLOGIN")
+        curseur.execute(f"GRANT cafpro_maintenance TO {role}")
+        curseur.execute(f"GRANT UPDATE, DELETE, TRUNCATE ON journal_evenement, {partition} TO {role}")
+        assert len(roles.problemes(curseur, role)) >= 3
+    call_command("roles_base", "--role", role, stdout=io.StringIO())
+    call_command("roles_base", "--role", role, stdout=io.StringIO())
+    with connection.cursor() as curseur:
+        assert roles.problemes(curseur, role) == []
+        curseur.execute(
+            "SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = %s",
+            [role],
+        )
+        assert curseur.fetchone() == (False, False, False, False, True)
+        curseur.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'cafpro_maintenance'")
+        assert curseur.fetchone() == (False,)
 
 
 @seulement_postgresql
