@@ -46,12 +46,15 @@ LIMITEES = {
     "journal_tetechaine": ("SELECT", "INSERT", "UPDATE"),
     "journal_sceaupurge": ("SELECT",),  # written by the purge only (owner's connection)
     "django_migrations": ("SELECT",),
+    # Documents as issued (documents/models.py): kept as they were, never rewritten.
+    "documents_documentemis": ("SELECT", "INSERT"),
 }
 # What would let the serving role rewrite, erase or unprotect the journal (partitions included).
 INTERDITS = {
     JOURNAL: ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES"),
     "journal_tetechaine": ("DELETE", "TRUNCATE", "TRIGGER", "REFERENCES"),
     "journal_sceaupurge": ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES"),
+    "documents_documentemis": ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER"),
 }
 DECLENCHEURS = ("journal_evenement_ajout_seul", "journal_evenement_sans_truncate")
 _NOM_ROLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")

@@ -104,6 +104,10 @@ ATTAQUES = [
     "GRANT cafpro_maintenance TO {role}",
     "ALTER ROLE {role} SUPERUSER",
     "CREATE TABLE intrus (x int)",
+    # The documents as issued are kept as they were (documents/models.py).
+    "UPDATE documents_documentemis SET titre = 'réécrit'",
+    "DELETE FROM documents_documentemis",
+    "TRUNCATE documents_documentemis",
 ]
 
 
