@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dialogue import views as dialogue
 from habilitations import views as porte
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("deconnexion/", porte.deconnexion, name="deconnexion"),
     path("mot-de-passe/", porte.mot_de_passe, name="mot_de_passe"),
     path("portail/", include("dossiers.urls")),
+    # Wired here, not in dossiers/urls.py: dialogue uses the portal's frame, dossiers never imports dialogue.
+    path("portail/dialogue/", dialogue.dialogue, name="dialogue"),
     path("gestion/controle/", include("controle.urls")),
     path("gestion/documents/", include("documents.urls")),
     path("gestion/", admin.site.urls),

@@ -1,12 +1,9 @@
 from django.urls import path
 
-from dialogue.views import dialogue
-
 from . import views
 
 urlpatterns = [
     path("", views.principal, name="portail"),
     path("consulter/", views.consulter, name="consulter"),
     path("dossier/<str:code>/", views.rubrique, name="rubrique"),
-    path("dialogue/", dialogue, name="dialogue"),
 ]
