@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY requirements/base.txt requirements/base.txt
-RUN pip install --no-cache-dir -r requirements/base.txt
+# Every package pinned with its hashes: pip refuses anything else (requirements/base.in → base.txt).
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 
 COPY . .
 # collectstatic needs settings but no secret: a throw-away key for this one build step.

@@ -5,12 +5,12 @@
                            the portal on http://127.0.0.1:8000/
     python3 dev.py test    run the whole test suite (extra pytest arguments may follow)
 
-Both create `.venv/` and install the pinned requirements the first time (and again
-whenever requirements/*.txt change). Set DATABASE_URL to use PostgreSQL instead of the
-embedded SQLite file: `run` then migrates and loads the data with that URL's role (the
-tables' owner), creates the roles with `manage.py roles_base` and serves with the role
-`cafpro_application` (SELECT and INSERT only on the journal) on the same server and base,
-with a fresh password each run (docs/deploiement.md).
+Both create `.venv/` and install the pinned requirements, checking their hashes, the first
+time (and again whenever requirements/*.txt change). Set DATABASE_URL to use PostgreSQL
+instead of the embedded SQLite file: `run` then migrates and loads the data with that URL's
+role (the tables' owner), creates the roles with `manage.py roles_base` and serves with the
+role `cafpro_application` (SELECT and INSERT only on the journal) on the same server and
+base, with a fresh password each run (docs/deploiement.md).
 """
 
 import hashlib
@@ -26,7 +26,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
-REQUIREMENTS = [ROOT / "requirements" / "base.txt", ROOT / "requirements" / "dev.txt"]
+DEV_REQUIREMENTS = ROOT / "requirements" / "dev.txt"
+REQUIREMENTS = [ROOT / "requirements" / "base.txt", DEV_REQUIREMENTS]
 STAMP = VENV / ".cafpro-requirements.sha256"
 
 
@@ -55,7 +56,8 @@ def ensure_environment() -> None:
     if not STAMP.exists() or STAMP.read_text() != digest:
         print("Installation des dépendances (requirements/dev.txt) …", flush=True)
         subprocess.run(
-            [PYTHON, "-m", "pip", "install", "--quiet", "-r", str(ROOT / "requirements" / "dev.txt")],
+            # Every package pinned with its hashes (requirements/*.txt are compiled from *.in with uv).
+            [PYTHON, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", str(DEV_REQUIREMENTS)],
             check=True,
         )
         STAMP.write_text(digest)
