@@ -1,14 +1,20 @@
-"""The quality gate runs with the tests, so CI enforces it: ruff's lint and format."""
+"""The quality gate runs with the tests, so CI enforces it: ruff's lint and format, the import
+contracts of DESIGN.md §4."""
 
 import subprocess
 import sys
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parent.parent
+OUTILS = Path(sys.executable).parent
+
+
+def lancer(*commande):
+    return subprocess.run(commande, cwd=RACINE, capture_output=True, text=True)
 
 
 def ruff(*args):
-    return subprocess.run([sys.executable, "-m", "ruff", *args], cwd=RACINE, capture_output=True, text=True)
+    return lancer(sys.executable, "-m", "ruff", *args)
 
 
 def test_ruff_check():
@@ -18,4 +24,10 @@ def test_ruff_check():
 
 def test_ruff_format():
     resultat = ruff("format", "--check", ".")
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+
+
+def test_contrats_d_import():
+    """Which app may import which ([tool.importlinter] in pyproject.toml)."""
+    resultat = lancer(str(OUTILS / "lint-imports"), "--no-cache", "--no-logo")
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
