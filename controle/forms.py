@@ -1,14 +1,25 @@
-"""The journal's search form: every filter optional, choices limited to the officer's Caisse."""
+"""The Responsables Sécurité's forms: the journal's filters (every one optional, choices limited
+to the officer's Caisse), the indicators' period, putting under surveillance and lifting.
+
+Habilitations, conventions and partners are chosen by their `public_id`: no integer key of
+ours appears in the officer's URLs."""
+
+from datetime import datetime, time, timedelta
 
 from django import forms
+from django.utils import timezone
 
 from conventions.models import Convention, Partenaire
+from habilitations.models import Habilitation
 from journal.models import Resultat
 from profils.definitions import profil_choices
 
+from .indicateurs import PARIS, PeriodeObservee
 from .recherche import GENRE_CHOICES, Criteres
 
 VIDE = [("", "— tous —")]
+# The longest period the indicators read at once.
+PERIODE_MAXIMALE = 366  # days
 
 
 class Jour(forms.DateInput):
@@ -18,8 +29,17 @@ class Jour(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+def jour(label: str, required: bool = False) -> forms.DateField:
+    """A whole day, typed in the browser's date picker or as jj/mm/aaaa."""
+    return forms.DateField(label=label, required=required, widget=Jour(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+
+
 class _FiltresDuJournal(forms.Form):
     """A period (whole days, inclusive) and the filters of a journal screen, all optional."""
+
+    debut = jour("Du")
+    fin = jour("Au")
+    adresse_ip = forms.GenericIPAddressField(label="Adresse du client", required=False)
 
     def clean(self):
         donnees = super().clean()
@@ -28,10 +48,13 @@ class _FiltresDuJournal(forms.Form):
         return donnees
 
     def criteres(self) -> Criteres:
-        return Criteres.depuis(self.cleaned_data)
+        """The search's criteria: none for an unbound form (every event), else the filters."""
+        return Criteres.depuis(self.cleaned_data) if self.is_bound else Criteres()
 
     def resume(self) -> dict:
         """The filters used, for the journal's own event (small: keys and short values)."""
+        if not self.is_bound:
+            return {}
         return {
             nom: str(valeur.pk if hasattr(valeur, "pk") else valeur)[:50]
             for nom, valeur in self.cleaned_data.items()
@@ -42,25 +65,123 @@ class _FiltresDuJournal(forms.Form):
 class TentativesForm(_FiltresDuJournal):
     """The filters of the failed logins that belong to no Caf: a period and a client address."""
 
-    debut = forms.DateField(label="Du", required=False, widget=Jour(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    fin = forms.DateField(label="Au", required=False, widget=Jour(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    adresse_ip = forms.GenericIPAddressField(label="Adresse du client", required=False)
-
 
 class RechercheForm(_FiltresDuJournal):
-    debut = forms.DateField(label="Du", required=False, widget=Jour(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    fin = forms.DateField(label="Au", required=False, widget=Jour(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
     identifiant = forms.CharField(label="Identifiant", max_length=150, required=False)
-    partenaire = forms.ModelChoiceField(label="Partenaire", queryset=Partenaire.objects.none(), required=False)
-    convention = forms.ModelChoiceField(label="Convention", queryset=Convention.objects.none(), required=False)
+    partenaire = forms.ModelChoiceField(
+        label="Partenaire", queryset=Partenaire.objects.none(), required=False, to_field_name="public_id"
+    )
+    convention = forms.ModelChoiceField(
+        label="Convention", queryset=Convention.objects.none(), required=False, to_field_name="public_id"
+    )
     profil = forms.ChoiceField(label="Profil", required=False)
     numero_allocataire = forms.CharField(label="Numéro d'allocataire", max_length=20, required=False)
     genre = forms.ChoiceField(label="Événement", choices=VIDE + GENRE_CHOICES, required=False)
     resultat = forms.ChoiceField(label="Résultat", choices=VIDE + list(Resultat.choices), required=False)
-    adresse_ip = forms.GenericIPAddressField(label="Adresse du client", required=False)
+
+    field_order = [
+        "debut",
+        "fin",
+        "identifiant",
+        "partenaire",
+        "convention",
+        "profil",
+        "numero_allocataire",
+        "genre",
+        "resultat",
+        "adresse_ip",
+    ]
 
     def __init__(self, *args, caisse, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partenaire"].queryset = Partenaire.objects.filter(caisse=caisse).order_by("raison_sociale")
         self.fields["convention"].queryset = Convention.objects.filter(caisse=caisse).order_by("numero")
         self.fields["profil"].choices = VIDE + profil_choices()
+
+
+class PeriodeForm(forms.Form):
+    """The indicators' period: whole days, local time, at most PERIODE_MAXIMALE days; by default
+    the last PERIODE_PAR_DEFAUT days."""
+
+    du = jour("Du")
+    au = jour("Au")
+    tri = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        donnees = super().clean()
+        du, au = donnees.get("du"), donnees.get("au")
+        if du and du > (au or timezone.localdate()):
+            raise forms.ValidationError("La période doit commencer avant sa fin.")
+        if du and ((au or timezone.localdate()) - du).days > PERIODE_MAXIMALE:
+            raise forms.ValidationError("La période ne peut dépasser un an.")
+        return donnees
+
+    def periode(self) -> PeriodeObservee:
+        """The chosen period; the default one for an unbound or invalid form."""
+        if self.is_bound and self.is_valid():
+            return PeriodeObservee.jours(self.cleaned_data["du"], self.cleaned_data["au"])
+        return PeriodeObservee.jours()
+
+
+class ChoixHabilitation(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.identifiant} — {obj.prenom} {obj.nom} (convention {obj.convention.numero})"
+
+
+class ChoixConvention(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.numero} ({obj.profil}) — {obj.partenaire.raison_sociale}"
+
+
+class MiseSousSurveillanceForm(forms.Form):
+    habilitation = ChoixHabilitation(
+        queryset=Habilitation.objects.none(),
+        required=False,
+        label="Habilitation",
+        empty_label="—",
+        to_field_name="public_id",
+    )
+    convention = ChoixConvention(
+        queryset=Convention.objects.none(),
+        required=False,
+        label="ou toute une convention",
+        empty_label="—",
+        to_field_name="public_id",
+    )
+    motif = forms.CharField(label="Motif", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    fin = jour("Fin de la surveillance (incluse)", required=True)
+    suspendre = forms.BooleanField(label="Suspendre aussitôt les accès", required=False)
+
+    def __init__(self, *args, caisse, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the officer's own Caf's subjects: a forged key of another Caf is "not a valid choice".
+        self.fields["habilitation"].queryset = (
+            Habilitation.objects.de_la_caisse(caisse.pk)
+            .select_related("user", "convention")
+            .order_by("convention__numero", "nom", "prenom")
+        )
+        self.fields["convention"].queryset = Convention.objects.filter(caisse=caisse).select_related("partenaire")
+
+    def clean_fin(self):
+        fin = self.cleaned_data["fin"]
+        if fin <= timezone.localdate():
+            raise forms.ValidationError("La date de fin doit être postérieure à aujourd'hui.")
+        return fin
+
+    def clean(self):
+        donnees = super().clean()
+        habilitation, convention = donnees.get("habilitation"), donnees.get("convention")
+        if not self.has_error("habilitation") and not self.has_error("convention"):
+            if (habilitation is None) == (convention is None):
+                raise forms.ValidationError("Choisissez soit une habilitation, soit une convention (une seule).")
+        return donnees
+
+    def fin_instant(self) -> datetime:
+        """The end of the chosen day, local time: midnight after it."""
+        return datetime.combine(self.cleaned_data["fin"] + timedelta(days=1), time.min, tzinfo=PARIS)
+
+
+class LeveeForm(forms.Form):
+    motif_levee = forms.CharField(
+        label="Motif de la levée", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -12,7 +12,8 @@ Conventions, written out on the page too (templates/controle/indicateurs.html):
 - night is 21:00 to 06:59 local time; the week-end is Saturday and Sunday;
 - a consultation is a successful `consultation` event;
 - a day's dossiers are the distinct (Caf of the dossier, numéro d'allocataire) pairs;
-- a dossier's département is the first two digits of its code postal (three for 97x);
+- a dossier's département is that of its code postal (conventions.routage: two digits, 2A/2B
+  for Corsica, three for 97x);
 - "several addresses at once" means two or more client addresses within one local hour.
 
 One indicator is not per habilitation: `pulverisation` (identifiant spraying) groups the failed
@@ -24,15 +25,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, Value, When
 from django.db.models.functions import Concat, ExtractHour, ExtractIsoWeekDay, TruncDate, TruncHour
 from django.utils import timezone
 
-from conventions.models import Caisse
-from dossiers.models import Dossier
+from conventions.routage import departement_du_code_postal
+from dossiers.faits import code_postal_du_dossier
 from habilitations.models import Habilitation
 from journal.models import Evenement, Resultat, TypeEvenement
+
+from .recherche import journal_de_la_caisse, numero_de
 
 PARIS = ZoneInfo("Europe/Paris")
 PERIODE_PAR_DEFAUT = 30  # days
@@ -69,12 +71,14 @@ COLONNES_TRI = (
 
 
 @dataclass
-class Periode:
+class PeriodeObservee:
+    """The span of journal an indicator reads: [debut, fin), whole local days."""
+
     debut: datetime
     fin: datetime
 
     @classmethod
-    def jours(cls, du: date | None = None, au: date | None = None) -> "Periode":
+    def jours(cls, du: date | None = None, au: date | None = None) -> "PeriodeObservee":
         """From local midnight of `du` to local midnight after `au` (default: the last 30 days)."""
         au = au or timezone.localdate()
         du = du or au - timedelta(days=PERIODE_PAR_DEFAUT - 1)
@@ -84,19 +88,10 @@ class Periode:
         )
 
 
-def numero_de(caisse) -> str:
-    return caisse.numero if isinstance(caisse, Caisse) else str(caisse)
-
-
-def evenements_de_la_caisse(caisse, periode: Periode | None = None):
+def evenements_de_la_caisse(caisse, periode: PeriodeObservee | None = None):
     """The journal a Caisse's Responsables Sécurité may read, over `periode`."""
-    numero = numero_de(caisse)
-    periode = periode or Periode.jours()
-    return Evenement.objects.filter(
-        Q(caisse=numero) | Q(caisse_dossier=numero),
-        horodatage__gte=periode.debut,
-        horodatage__lt=periode.fin,
-    )
+    periode = periode or PeriodeObservee.jours()
+    return journal_de_la_caisse(caisse).filter(horodatage__gte=periode.debut, horodatage__lt=periode.fin)
 
 
 def _consultations(caisse, periode):
@@ -105,15 +100,10 @@ def _consultations(caisse, periode):
     )
 
 
-def departement(code_postal: str) -> str:
-    """The département of a code postal: 2 digits, 3 for the overseas ones (97x)."""
-    return code_postal[:3] if code_postal.startswith("97") else code_postal[:2]
-
-
 # --- One function per indicator: {habilitation_id: {column: value}} -------------------------
 
 
-def echecs_et_verrouillages(caisse, periode: Periode | None = None) -> dict[int, dict]:
+def echecs_et_verrouillages(caisse, periode: PeriodeObservee | None = None) -> dict[int, dict]:
     """Failed logins and lockouts per habilitation."""
     lignes = (
         evenements_de_la_caisse(caisse, periode)
@@ -128,7 +118,7 @@ def echecs_et_verrouillages(caisse, periode: Periode | None = None) -> dict[int,
     return {ligne.pop("habilitation_id"): ligne for ligne in lignes}
 
 
-def hors_heures(caisse, periode: Periode | None = None) -> dict[int, dict]:
+def hors_heures(caisse, periode: PeriodeObservee | None = None) -> dict[int, dict]:
     """Consultations at night (21:00–06:59) and on week-ends, local time, per habilitation."""
     lignes = (
         _consultations(caisse, periode)
@@ -146,7 +136,7 @@ def hors_heures(caisse, periode: Periode | None = None) -> dict[int, dict]:
     return {ligne.pop("habilitation_id"): ligne for ligne in lignes}
 
 
-def dossiers_par_jour(caisse, periode: Periode | None = None) -> dict[int, dict]:
+def dossiers_par_jour(caisse, periode: PeriodeObservee | None = None) -> dict[int, dict]:
     """Each habilitation's busiest day (distinct dossiers), against its own habit (mean of its
     other active days) and against the mean day of its partner's agents."""
     jours = (
@@ -192,53 +182,40 @@ def dossiers_par_jour(caisse, periode: Periode | None = None) -> dict[int, dict]
     return resultat
 
 
-def _departement_sql(colonne: str) -> str:
-    """departement(), in SQL."""
-    return f"CASE WHEN substr({colonne}, 1, 2) = '97' THEN substr({colonne}, 1, 3) ELSE substr({colonne}, 1, 2) END"
-
-
-def hors_territoire(caisse, periode: Periode | None = None) -> dict[int, dict]:
+def hors_territoire(caisse, periode: PeriodeObservee | None = None) -> dict[int, dict]:
     """Distinct dossiers consulted whose code postal lies outside the partner's département.
 
-    The journal refers to a dossier by (Caf of the dossier, numéro), not by a foreign key: the
-    distinct triples (habilitation, Caf, numéro) of the period are found first, then joined
-    once to the dossiers and the partners, in the database."""
-    consultees = (
+    The journal refers to a dossier by (Caf of the dossier, numéro), not by a foreign key: each
+    consultation learns its dossier's code postal from dossiers.faits, in the database, and
+    what comes back is one row per habilitation and code postal; the départements (of the
+    dossiers and of the partners' seats) are then compared here, by the one rule of
+    conventions.routage."""
+    par_code_postal = (
         _consultations(caisse, periode)
         .exclude(numero_allocataire="")
-        .values("habilitation_id", "caisse_dossier", "numero_allocataire")
-        .distinct()
+        .annotate(code_postal=code_postal_du_dossier())
+        .filter(code_postal__isnull=False)
+        .values("habilitation_id", "code_postal")
+        .annotate(dossiers=Count(Concat("caisse_dossier", Value(":"), "numero_allocataire"), distinct=True))
         .order_by()
     )
-    sql_consultees, parametres = consultees.query.sql_with_params()
-    sql_departement = _departement_sql("d.code_postal")
-    # Dossiers per habilitation and département (a small result), then the partner's in Python.
-    requete = f"""
-        SELECT e.habilitation_id, {sql_departement}, count(*)
-        FROM ({sql_consultees}) e
-        JOIN {Caisse._meta.db_table} c ON c.numero = e.caisse_dossier
-        JOIN {Dossier._meta.db_table} d ON d.caisse_id = c.id AND d.numero_allocataire = e.numero_allocataire
-        GROUP BY e.habilitation_id, {sql_departement}
-    """
-    with connection.cursor() as curseur:
-        curseur.execute(requete, parametres)
-        par_departement = curseur.fetchall()
+    par_habilitation: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for ligne in par_code_postal:
+        departement = departement_du_code_postal(ligne["code_postal"])
+        par_habilitation[ligne["habilitation_id"]][departement] += ligne["dossiers"]
     sieges = dict(
-        Habilitation.objects.filter(pk__in={pk for pk, _, _ in par_departement}).values_list(
-            "pk", "convention__partenaire__code_postal"
-        )
+        Habilitation.objects.filter(pk__in=par_habilitation).values_list("pk", "convention__partenaire__code_postal")
     )
     resultat: dict[int, dict] = {}
-    for pk, departement_dossier, nombre in par_departement:
-        if departement_dossier == departement(sieges.get(pk) or ""):
-            continue
-        cible = resultat.setdefault(pk, {"hors_territoire": 0, "departements": 0})
-        cible["hors_territoire"] += nombre
-        cible["departements"] += 1
+    for pk, departements in par_habilitation.items():
+        siege = departement_du_code_postal(sieges.get(pk) or "")
+        ailleurs = {departement: n for departement, n in departements.items() if departement != siege}
+        if ailleurs:
+            resultat[pk] = {"hors_territoire": sum(ailleurs.values()), "departements": len(ailleurs)}
     return resultat
 
 
-def adresses_multiples(caisse, periode: Periode | None = None) -> dict[int, dict]:
+def adresses_multiples(caisse, periode: PeriodeObservee | None = None) -> dict[int, dict]:
     """Hours in which one habilitation's events came from two or more client addresses."""
     heures = (
         evenements_de_la_caisse(caisse, periode)
@@ -267,13 +244,13 @@ class Verification:
     par_habilitation: dict = field(default_factory=dict)
 
 
-def consultations_hors_droits(caisse, periode: Periode | None = None) -> Verification:
+def consultations_hors_droits(caisse, periode: PeriodeObservee | None = None) -> Verification:
     """Consultations on or after the convention's date_fin (the convention is terminée from that
     day) or the habilitation's date_suppression (deleted from that day), local date.
 
     The habilitations with such a date are few: the journal is only read for them, from that
     date on (one indexed range per date), not joined row by row."""
-    periode = periode or Periode.jours()
+    periode = periode or PeriodeObservee.jours()
     fin_periode = periode.fin.astimezone(PARIS).date()
     depuis: dict[date, list[int]] = defaultdict(list)
     bornees = Habilitation.objects.filter(
@@ -310,7 +287,7 @@ class Pulverisation:
     tronquee: bool = False
 
 
-def pulverisation(caisse, periode: Periode | None = None) -> Pulverisation:
+def pulverisation(caisse, periode: PeriodeObservee | None = None) -> Pulverisation:
     """Client addresses from which several distinct identifiants failed to log in over the period:
     any Caf's identifiants, unknown ones, and the throttle's refusals (`caisse` "").
 
@@ -320,7 +297,7 @@ def pulverisation(caisse, periode: Periode | None = None) -> Pulverisation:
     habilitations. Addresses that touched this Caisse come first. One query, grouped in the
     database: one row per address comes back, at most LIMITE_ADRESSES + 1."""
     numero = numero_de(caisse)
-    periode = periode or Periode.jours()
+    periode = periode or PeriodeObservee.jours()
     identifiants_de_la_caisse = Habilitation.objects.filter(convention__caisse__numero=numero).values("user__username")
     de_la_caisse = Q(caisse=numero) | Q(identifiant__in=identifiants_de_la_caisse)
     lignes = list(
@@ -357,10 +334,10 @@ def pulverisation(caisse, periode: Periode | None = None) -> Pulverisation:
 # --- The table ---------------------------------------------------------------------------
 
 
-def tableau(caisse, periode: Periode | None = None, tri: str = "") -> tuple[list[dict], Verification]:
+def tableau(caisse, periode: PeriodeObservee | None = None, tri: str = "") -> tuple[list[dict], Verification]:
     """One row per habilitation with at least one irregularity, sorted by `tri`
     (a COLONNES_TRI name, "-" for descending; default: most failed logins first)."""
-    periode = periode or Periode.jours()
+    periode = periode or PeriodeObservee.jours()
     sources = {
         "echecs": echecs_et_verrouillages(caisse, periode),
         "hors_heures": hors_heures(caisse, periode),

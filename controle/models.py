@@ -2,6 +2,9 @@
 the journal "peut permettre de recenser d'éventuelles irrégularités ... déboucher sur la mise
 sous surveillance de certains utilisateurs")."""
 
+import uuid
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,14 +16,22 @@ from habilitations.models import Habilitation
 
 
 class SurveillanceQuerySet(models.QuerySet):
-    def en_cours(self, moment=None):
-        moment = moment or timezone.now()
-        return self.filter(debut__lte=moment, fin__gt=moment, levee_le__isnull=True)
+    def chevauchant(self, debut: datetime | None = None, fin: datetime | None = None):
+        """The surveillances whose watch — from `debut` to `fin`, or to `levee_le` if lifted
+        earlier — overlaps [debut, fin) (either bound may be open)."""
+        requete = self
+        if fin is not None:
+            requete = requete.filter(debut__lt=fin)
+        if debut is not None:
+            requete = requete.filter(fin__gt=debut).filter(Q(levee_le__isnull=True) | Q(levee_le__gt=debut))
+        return requete
 
 
 class MiseSousSurveillance(models.Model):
     """One habilitation, or every habilitation of one convention, watched until `fin`."""
 
+    # The officer's URLs name a surveillance by this, never by its enumerable key.
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey(Caisse, on_delete=models.PROTECT, related_name="surveillances")
     # PROTECT: the record of a surveillance outlives neither its subject nor its author.
     habilitation = models.ForeignKey(
@@ -72,7 +83,14 @@ class MiseSousSurveillance(models.Model):
         if self.fin and self.debut and self.fin <= self.debut:
             raise ValidationError({"fin": "La fin de la surveillance doit suivre son début."})
 
-    def habilitations_ids(self) -> list[int]:
-        if self.habilitation_id:
-            return [self.habilitation_id]
-        return list(Habilitation.objects.filter(convention_id=self.convention_id).values_list("pk", flat=True))
+    @property
+    def fin_effective(self) -> datetime:
+        """The end of the watch: `fin`, or the lifting if it came earlier."""
+        if self.levee_le is not None and self.levee_le < self.fin:
+            return self.levee_le
+        return self.fin
+
+    def en_cours(self, moment: datetime | None = None) -> bool:
+        """Watching at `moment` (now by default): begun, neither ended nor lifted."""
+        moment = moment or timezone.now()
+        return self.debut <= moment < self.fin_effective

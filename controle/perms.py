@@ -47,16 +47,20 @@ def lecture_du_journal(vue):
 
 
 def responsable_securite_requis(vue):
-    """Signed-in staff with a verified second factor (the admin's own check), and the role.
+    """Signed-in staff with a verified second factor (the admin's own check), the role, and a
+    Caf: the view is called as `vue(request, caisse, *args, **kwargs)` with the officer's Caisse.
 
-    Any other signed-in account — a partner agent, a gestionnaire — is refused and the refusal
-    journaled; an anonymous visitor is sent to the staff login page."""
+    Any other signed-in account — a partner agent, a gestionnaire, an officer attached to no
+    Caf — is refused and the refusal journaled; an anonymous visitor is sent to the staff
+    login page."""
 
     @functools.wraps(vue)
     def reservee(request, *args, **kwargs):
         if not request.user.est_responsable_securite:
             return refuser(request, f"journal des accès : {request.path}")
-        return vue(request, *args, **kwargs)
+        if not request.user.caisse_id:
+            return refuser(request, f"journal des accès sans Caf de rattachement : {request.path}")
+        return vue(request, request.user.caisse, *args, **kwargs)
 
     protegee = admin.site.admin_view(reservee)
 

@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
-from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.utils import timezone
 
+from conventions.models import Caisse
 from habilitations.models import Habilitation
 from journal.ecriture import neutraliser
 from journal.models import Evenement, Resultat, TypeEvenement
@@ -62,6 +62,18 @@ COLONNES = (
     "periode",
     "caisse_dossier",
 )
+
+
+def numero_de(caisse: Caisse | str) -> str:
+    """A Caisse's numéro ("131"), from the Caisse or the numéro itself."""
+    return caisse.numero if isinstance(caisse, Caisse) else str(caisse)
+
+
+def journal_de_la_caisse(caisse: Caisse | str):
+    """The journal a Caisse's Responsables Sécurité may read: the events under its numéro (its
+    agents' and its staff's) and the consultations of its dossiers (`caisse_dossier`)."""
+    numero = numero_de(caisse)
+    return Evenement.objects.filter(Q(caisse=numero) | Q(caisse_dossier=numero))
 
 
 def libelle(evenement: Evenement) -> str:
@@ -160,22 +172,37 @@ def _filtres(criteres: Criteres, habilitations: list[int] | None) -> dict:
     return filtres
 
 
-def _cote(qs, apres, limite):
+def _plus_recents(requete, apres: tuple[datetime, int] | None, limite: int) -> list[Evenement]:
+    """The `limite + 1` newest events of `requete` before the keyset `apres` (one more than a
+    page tells whether a next page exists).
+
+    `horodatage <= t` bounds the index range; the OR only sorts out the events of that very
+    instant, so the database walks its (…, horodatage, id) index backwards from `apres`."""
     if apres is not None:
-        qs = qs.filter(TupleLessThan(Tuple(F("horodatage"), F("id")), apres))
-    # The holder's name as a management event recorded it (see `titulaire`), not the whole details.
-    qs = qs.only(*COLONNES).annotate(titulaire_enregistre=KT("details__titulaire"))
-    return list(qs.order_by("-horodatage", "-id")[: limite + 1])
+        instant, pk = apres
+        requete = requete.filter(Q(horodatage__lte=instant), Q(horodatage__lt=instant) | Q(id__lt=pk))
+    return list(requete.order_by("-horodatage", "-id")[: limite + 1])
 
 
 def _page(evenements: list[Evenement], limite: int) -> Page:
-    """The first `limite` of `limite + 1` events, and the keyset of the next page if there is one."""
+    """The first `limite` events, and the keyset of the next page if there are more."""
     suivant = None
     if len(evenements) > limite:
         evenements = evenements[:limite]
-        dernier = evenements[-1]
-        suivant = (dernier.horodatage, dernier.id)
+        suivant = (evenements[-1].horodatage, evenements[-1].id)
     return Page(evenements, suivant)
+
+
+def paginer(requete, apres: tuple[datetime, int] | None, limite: int) -> Page:
+    """One page of `requete`, newest first, by keyset on (horodatage, id): no OFFSET, no COUNT,
+    a page costs the same at the first and the millionth event. `apres` is the previous page's
+    `suivant` (`lire_cle` reads it from the URL, `cle_page` writes it)."""
+    return _page(_plus_recents(requete, apres, limite), limite)
+
+
+def _cote(qs, apres, limite) -> list[Evenement]:
+    # The holder's name as a management event recorded it (see `titulaire`), not the whole details.
+    return _plus_recents(qs.only(*COLONNES).annotate(titulaire_enregistre=KT("details__titulaire")), apres, limite)
 
 
 def rechercher(
@@ -210,8 +237,7 @@ def rechercher(
         # the consultations of this Caf's dossiers by other Cafs' agents, a small part of all.
         listes.append(_cote(journal.filter(caisse_dossier=caisse).exclude(caisse_dossier=F("caisse")), apres, limite))
 
-    fusion = list(heapq.merge(*listes, key=lambda e: (e.horodatage, e.id), reverse=True))
-    return _page(fusion[: limite + 1], limite)
+    return _page(list(heapq.merge(*listes, key=lambda e: (e.horodatage, e.id), reverse=True)), limite)
 
 
 # Failed logins written with no Caisse: an identifiant that matches no partner account (the

@@ -20,10 +20,7 @@ from journal.ecriture import enregistrer
 from journal.models import Evenement, Resultat, TypeEvenement
 
 from .models import MiseSousSurveillance
-
-
-def _caisse(caisse) -> Caisse:
-    return caisse if isinstance(caisse, Caisse) else Caisse.objects.get(numero=caisse)
+from .recherche import numero_de
 
 
 def _journaliser(surveillance: MiseSousSurveillance, acteur, motif: str, request=None, **details) -> None:
@@ -48,7 +45,7 @@ def _journaliser(surveillance: MiseSousSurveillance, acteur, motif: str, request
 @transaction.atomic
 def mettre_sous_surveillance(
     *,
-    caisse,
+    caisse: Caisse,
     acteur,
     motif: str,
     fin: datetime,
@@ -59,7 +56,6 @@ def mettre_sous_surveillance(
 ) -> MiseSousSurveillance:
     """Create the surveillance, journal it and, with `suspendre`, suspend the habilitation or
     every active (or locked) habilitation of the convention at once."""
-    caisse = _caisse(caisse)
     if (habilitation is None) == (convention is None):
         raise ValidationError("Choisissez une habilitation ou une convention, pas les deux.")
     sujet_caisse = habilitation.convention.caisse_id if habilitation is not None else convention.caisse_id
@@ -110,22 +106,6 @@ def lever(surveillance: MiseSousSurveillance, acteur, motif: str = "", request=N
     return surveillance
 
 
-def fin_effective(surveillance: MiseSousSurveillance) -> datetime:
-    if surveillance.levee_le is not None and surveillance.levee_le < surveillance.fin:
-        return surveillance.levee_le
-    return surveillance.fin
-
-
-def _chevauchant(caisse, debut: datetime | None = None, fin: datetime | None = None):
-    numero = caisse.numero if isinstance(caisse, Caisse) else str(caisse)
-    requete = MiseSousSurveillance.objects.filter(caisse__numero=numero)
-    if fin is not None:
-        requete = requete.filter(debut__lt=fin)
-    if debut is not None:
-        requete = requete.filter(fin__gt=debut).filter(Q(levee_le__isnull=True) | Q(levee_le__gt=debut))
-    return requete
-
-
 def _intervalles(surveillances) -> dict[int, list[tuple[datetime, datetime]]]:
     surveillances = list(surveillances)
     conventions = {s.convention_id for s in surveillances if s.convention_id}
@@ -142,7 +122,7 @@ def _intervalles(surveillances) -> dict[int, list[tuple[datetime, datetime]]]:
             else par_convention.get(surveillance.convention_id, [])
         )
         for pk in ids:
-            resultat.setdefault(pk, []).append((surveillance.debut, fin_effective(surveillance)))
+            resultat.setdefault(pk, []).append((surveillance.debut, surveillance.fin_effective))
     return resultat
 
 
@@ -151,7 +131,7 @@ def habilitations_surveillees(caisse, debut: datetime, fin: datetime) -> dict[in
 
     An event of habilitation h at instant t is flagged when start <= t < end for one of h's
     intervals (a convention-wide surveillance covers every habilitation of the convention)."""
-    return _intervalles(_chevauchant(caisse, debut, fin))
+    return _intervalles(MiseSousSurveillance.objects.filter(caisse__numero=numero_de(caisse)).chevauchant(debut, fin))
 
 
 def est_surveille(intervalles: dict[int, list[tuple[datetime, datetime]]], evenement) -> bool:
@@ -168,7 +148,7 @@ def _filtre(surveillances) -> Q:
             sujet = Q(
                 habilitation_id__in=Habilitation.objects.filter(convention_id=surveillance.convention_id).values("pk")
             )
-        filtre |= sujet & Q(horodatage__gte=surveillance.debut, horodatage__lt=fin_effective(surveillance))
+        filtre |= sujet & Q(horodatage__gte=surveillance.debut, horodatage__lt=surveillance.fin_effective)
     return filtre
 
 
@@ -177,8 +157,10 @@ def evenements_surveilles(caisse, surveillance: MiseSousSurveillance | None = No
 
     Only the Caisse's own journal (its agents' events and the consultations of its dossiers);
     the surveillance's own SURVEILLANCE events are left out."""
-    numero = caisse.numero if isinstance(caisse, Caisse) else str(caisse)
-    surveillances = [surveillance] if surveillance is not None else _chevauchant(caisse)
+    numero = numero_de(caisse)
+    surveillances = (
+        [surveillance] if surveillance is not None else MiseSousSurveillance.objects.filter(caisse__numero=numero)
+    )
     return (
         Evenement.objects.filter(Q(caisse=numero) | Q(caisse_dossier=numero))
         .exclude(type=TypeEvenement.SURVEILLANCE)

@@ -1,14 +1,19 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
 app_name = "controle"
 
 urlpatterns = [
-    path("", include("controle.urls_surveillance")),
     path("journal/", views.journal, name="journal"),
     path("journal/export.csv", views.export, name="export"),
     path("journal/dossier/", views.dossier, name="dossier"),
     path("journal/identifiants-inconnus/", views.tentatives_inconnues, name="tentatives_inconnues"),
-    path("journal/habilitations/<int:pk>/", views.chronologie, name="chronologie"),
+    path("journal/habilitations/<uuid:public_id>/", views.chronologie, name="chronologie"),
+    path("indicateurs/", views.indicateurs, name="indicateurs"),
+    path("surveillances/", views.surveillances, name="surveillances"),
+    path("surveillances/nouvelle/", views.surveillance_nouvelle, name="surveillance_nouvelle"),
+    path("surveillances/evenements/", views.evenements, name="evenements_surveilles"),
+    path("surveillances/<uuid:public_id>/", views.surveillance_detail, name="surveillance_detail"),
+    path("surveillances/<uuid:public_id>/lever/", views.surveillance_lever, name="surveillance_lever"),
 ]

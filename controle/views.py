@@ -1,20 +1,29 @@
-"""The journal des accès screens of the Responsables Sécurité (staff area, /gestion/controle/).
+"""The Responsables Sécurité's screens (staff area, /gestion/controle/): the journal des accès
+(search, export, a habilitation's timeline, a dossier's consultations, the failed logins that
+belong to no Caf), the irregularity indicators and the mises sous surveillance.
 
-Every view goes through `responsable_securite_requis` (staff login, second factor, the role;
-a journaled refusal otherwise), shows only the officer's Caisse, and journals its own read:
-one `controle` event per page, search, timeline, dossier history or export.
+Every view goes through `responsable_securite_requis` (staff login, second factor, the role and
+a Caf; a journaled refusal otherwise), which hands it the officer's Caisse; it shows only that
+Caisse and journals its own read: one `controle` event per page, since reading the journal is
+itself journaled.
 """
 
 from dataclasses import replace
 from datetime import timedelta
+from uuid import UUID
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from habilitations.models import Habilitation
 
+from . import indicateurs as ind
 from .export import reponse_csv
-from .forms import RechercheForm, TentativesForm
+from .forms import LeveeForm, MiseSousSurveillanceForm, PeriodeForm, RechercheForm, TentativesForm
+from .models import MiseSousSurveillance
 from .perms import contexte_admin, journaliser_lecture, lecture_du_journal, refuser, responsable_securite_requis
 from .recherche import (
     Criteres,
@@ -23,35 +32,35 @@ from .recherche import (
     habilitations_de,
     libelle,
     lire_cle,
+    paginer,
     rechercher,
     tentatives_sans_caisse,
     titulaire,
+)
+from .surveillance import (
+    est_surveille,
+    evenements_surveilles,
+    habilitations_surveillees,
+    lever,
+    mettre_sous_surveillance,
 )
 
 TAILLE_PAGE = 50
 TAILLE_CHRONOLOGIE = 200
 TAILLE_DOSSIER = 100
+LIMITE_LISTE_SURVEILLANCES = 200
 
 
-def _surveillances(caisse, evenements):
-    """{habilitation_id: [(debut, fin), …]} over the page's span, if the module exists."""
-    try:
-        from controle.surveillance import habilitations_surveillees
-    except ImportError:
-        return {}
-    if not evenements:
-        return {}
-    # [debut, fin): the newest event's own instant is inside.
-    fin = evenements[0].horodatage + timedelta(microseconds=1)
-    return habilitations_surveillees(caisse, evenements[-1].horodatage, fin) or {}
-
-
-def lignes(caisse, evenements):
+def lignes_du_journal(caisse, evenements):
+    """A page's events with their habilitation, holder, and whether a surveillance flags them."""
     habilitations = habilitations_de(e.habilitation_id for e in evenements)
-    surveillances = _surveillances(caisse, evenements)
+    surveillances = {}
+    if evenements:
+        # [debut, fin): the newest event's own instant is inside.
+        fin = evenements[0].horodatage + timedelta(microseconds=1)
+        surveillances = habilitations_surveillees(caisse, evenements[-1].horodatage, fin)
     resultat = []
     for e in evenements:
-        periodes = surveillances.get(e.habilitation_id, ())
         habilitation = habilitations.get(e.habilitation_id)
         resultat.append(
             {
@@ -59,7 +68,7 @@ def lignes(caisse, evenements):
                 "libelle": libelle(e),
                 "habilitation": habilitation,
                 "titulaire": titulaire(e, habilitation),
-                "surveillee": any(debut <= e.horodatage < fin for debut, fin in periodes),
+                "surveillee": est_surveille(surveillances, e),
             }
         )
     return resultat
@@ -70,7 +79,13 @@ def _rendre(request, gabarit: str, contexte: dict, **options):
     return render(request, gabarit, contexte_admin(request, contexte), **options)
 
 
+def _apres(request) -> str:
+    """The keyset of the page asked for (?apres=), as typed: `lire_cle` reads it."""
+    return request.GET.get("apres", "")
+
+
 def _liens(request, page: Page) -> dict:
+    """The first and next pages' query strings, the other filters kept."""
     parametres = request.GET.copy()
     parametres.pop("apres", None)
     premiere = parametres.urlencode()
@@ -78,39 +93,30 @@ def _liens(request, page: Page) -> dict:
     if page.suivant is not None:
         parametres["apres"] = cle_page(page.suivant)
         suivante = parametres.urlencode()
-    return {"premiere": premiere, "suivante": suivante, "suite": bool(request.GET.get("apres"))}
+    return {"premiere": premiere, "suivante": suivante, "suite": bool(_apres(request))}
 
 
-def _sans_caisse(request):
-    if not request.user.caisse_id:
-        return refuser(request, "journal des accès : compte sans Caf")
-    return None
+# --- The journal ---------------------------------------------------------------------------
 
 
 @lecture_du_journal
 @responsable_securite_requis
-def journal(request):
-    if (refus := _sans_caisse(request)) is not None:
-        return refus
-    caisse = request.user.caisse
+def journal(request, caisse):
     form = RechercheForm(request.GET or None, caisse=caisse)
     page = Page()
-    if not form.is_bound:
-        page = rechercher(caisse.numero, Criteres(), lire_cle(request.GET.get("apres", "")), TAILLE_PAGE)
-        filtres = {}
-    elif form.is_valid():
-        page = rechercher(caisse.numero, form.criteres(), lire_cle(request.GET.get("apres", "")), TAILLE_PAGE)
+    if not form.is_bound or form.is_valid():
+        page = rechercher(caisse.numero, form.criteres(), lire_cle(_apres(request)), TAILLE_PAGE)
         filtres = form.resume()
     else:
         filtres = {"erreur": True}
-    journaliser_lecture(request, "recherche", {"filtres": filtres, "apres": request.GET.get("apres", "")[:60]})
+    journaliser_lecture(request, "recherche", {"filtres": filtres, "apres": _apres(request)[:60]})
     return _rendre(
         request,
         "controle/recherche.html",
         {
             "title": "Journal des accès",
             "form": form,
-            "lignes": lignes(caisse, page.evenements),
+            "lignes": lignes_du_journal(caisse, page.evenements),
             "liens": _liens(request, page),
             "caisse": caisse,
         },
@@ -119,10 +125,7 @@ def journal(request):
 
 @lecture_du_journal
 @responsable_securite_requis
-def export(request):
-    if (refus := _sans_caisse(request)) is not None:
-        return refus
-    caisse = request.user.caisse
+def export(request, caisse):
     form = RechercheForm(request.GET or None, caisse=caisse)
     if form.is_bound and not form.is_valid():
         journaliser_lecture(request, "recherche", {"filtres": {"erreur": True}, "export": True})
@@ -132,37 +135,28 @@ def export(request):
             {"title": "Journal des accès", "form": form, "lignes": [], "liens": {}, "caisse": caisse},
             status=400,
         )
-    criteres = form.criteres() if form.is_bound else Criteres()
     # The export covers the journal as it stood when asked, without its own event.
-    criteres = replace(criteres, jusqua=timezone.now())
-    journaliser_lecture(request, "export", {"filtres": form.resume() if form.is_bound else {}})
+    criteres = replace(form.criteres(), jusqua=timezone.now())
+    journaliser_lecture(request, "export", {"filtres": form.resume()})
     return reponse_csv(caisse.numero, criteres)
-
-
-def _habilitation_de_la_caisse(request, pk):
-    habilitation = (
-        Habilitation.objects.select_related("user", "convention__partenaire", "convention__caisse")
-        .filter(pk=pk, convention__caisse=request.user.caisse_id)
-        .first()
-    )
-    return habilitation
 
 
 @lecture_du_journal
 @responsable_securite_requis
-def chronologie(request, pk):
-    if (refus := _sans_caisse(request)) is not None:
-        return refus
-    caisse = request.user.caisse
-    habilitation = _habilitation_de_la_caisse(request, pk)
+def chronologie(request, caisse, public_id: UUID):
+    habilitation = (
+        Habilitation.objects.select_related("user", "convention__partenaire", "convention__caisse")
+        .filter(public_id=public_id, convention__caisse=caisse)
+        .first()
+    )
     if habilitation is None:
-        return refuser(request, f"journal des accès : chronologie de l'habilitation {pk} hors de la Caf")
+        return refuser(request, f"journal des accès : chronologie de l'habilitation {public_id} hors de la Caf")
     form = RechercheForm(request.GET or None, caisse=caisse)
     debut = fin = None
     if form.is_bound and form.is_valid():
         debut, fin = form.cleaned_data.get("debut"), form.cleaned_data.get("fin")
     criteres = Criteres(habilitation_id=habilitation.pk, debut=debut, fin=fin)
-    page = rechercher(caisse.numero, criteres, lire_cle(request.GET.get("apres", "")), TAILLE_CHRONOLOGIE)
+    page = rechercher(caisse.numero, criteres, lire_cle(_apres(request)), TAILLE_CHRONOLOGIE)
     journaliser_lecture(
         request,
         "chronologie",
@@ -170,7 +164,7 @@ def chronologie(request, pk):
             "habilitation": habilitation.pk,
             "debut": str(debut or ""),
             "fin": str(fin or ""),
-            "apres": request.GET.get("apres", "")[:60],
+            "apres": _apres(request)[:60],
         },
     )
     return _rendre(
@@ -180,7 +174,7 @@ def chronologie(request, pk):
             "title": f"Chronologie de l'habilitation {habilitation.identifiant}",
             "habilitation": habilitation,
             "form": form,
-            "lignes": lignes(caisse, page.evenements),
+            "lignes": lignes_du_journal(caisse, page.evenements),
             "liens": _liens(request, page),
             "caisse": caisse,
             "edite_le": timezone.localtime(),
@@ -191,23 +185,20 @@ def chronologie(request, pk):
 
 @lecture_du_journal
 @responsable_securite_requis
-def dossier(request):
-    if (refus := _sans_caisse(request)) is not None:
-        return refus
-    caisse = request.user.caisse
+def dossier(request, caisse):
     numero = request.GET.get("numero", "").strip()[:20]
     page = Page()
     if numero:
         criteres = Criteres(numero_allocataire=numero, dossiers_seulement=True)
-        page = rechercher(caisse.numero, criteres, lire_cle(request.GET.get("apres", "")), TAILLE_DOSSIER)
-    journaliser_lecture(request, "dossier", {"numero": numero, "apres": request.GET.get("apres", "")[:60]})
+        page = rechercher(caisse.numero, criteres, lire_cle(_apres(request)), TAILLE_DOSSIER)
+    journaliser_lecture(request, "dossier", {"numero": numero, "apres": _apres(request)[:60]})
     return _rendre(
         request,
         "controle/dossier.html",
         {
             "title": "Consultations d'un dossier",
             "numero": numero,
-            "lignes": lignes(caisse, page.evenements),
+            "lignes": lignes_du_journal(caisse, page.evenements),
             "liens": _liens(request, page),
             "caisse": caisse,
         },
@@ -216,22 +207,17 @@ def dossier(request):
 
 @lecture_du_journal
 @responsable_securite_requis
-def tentatives_inconnues(request):
+def tentatives_inconnues(request, caisse):
     """Failed logins that belong to no Caf (an unknown identifiant, the per-address throttle, the
     staff login): every Caf's officers see them, since none owns them."""
-    if (refus := _sans_caisse(request)) is not None:
-        return refus
     form = TentativesForm(request.GET or None)
     page = Page()
     if not form.is_bound or form.is_valid():
-        criteres = form.criteres() if form.is_bound else Criteres()
-        page = tentatives_sans_caisse(criteres, lire_cle(request.GET.get("apres", "")), TAILLE_PAGE)
-        filtres = form.resume() if form.is_bound else {}
+        page = tentatives_sans_caisse(form.criteres(), lire_cle(_apres(request)), TAILLE_PAGE)
+        filtres = form.resume()
     else:
         filtres = {"erreur": True}
-    journaliser_lecture(
-        request, "identifiants inconnus", {"filtres": filtres, "apres": request.GET.get("apres", "")[:60]}
-    )
+    journaliser_lecture(request, "identifiants inconnus", {"filtres": filtres, "apres": _apres(request)[:60]})
     return _rendre(
         request,
         "controle/tentatives_inconnues.html",
@@ -240,6 +226,204 @@ def tentatives_inconnues(request):
             "form": form,
             "lignes": [{"evenement": e, "libelle": libelle(e)} for e in page.evenements],
             "liens": _liens(request, page),
-            "caisse": request.user.caisse,
+            "caisse": caisse,
         },
     )
+
+
+# --- Irregularity indicators ---------------------------------------------------------------
+
+# The indicators table's columns, in order: (sort key, heading).
+COLONNES_INDICATEURS = (
+    ("identifiant", "Identifiant"),
+    ("convention", "Convention"),
+    ("echecs", "Échecs"),
+    ("verrouillages", "Verrouillages"),
+    ("nuit", "Nuit"),
+    ("week_end", "Week-end"),
+    ("dossiers_max", "Dossiers / jour"),
+    ("ecart_habitude", "Écart / habitude"),
+    ("ecart_partenaire", "Écart / partenaire"),
+    ("hors_territoire", "Hors territoire"),
+    ("heures_multi_adresses", "Adresses simultanées"),
+    ("apres_fin", "Hors droits"),
+)
+
+
+def _entetes(request, tri: str) -> list[dict]:
+    """Each column's heading and its sort link: descending first, a second click ascending."""
+    parametres = request.GET.copy()
+    parametres.pop("tri", None)
+    entetes = []
+    for colonne, titre in COLONNES_INDICATEURS:
+        parametres["tri"] = colonne if tri == f"-{colonne}" else f"-{colonne}"
+        entetes.append({"titre": titre, "requete": parametres.urlencode()})
+    return entetes
+
+
+@lecture_du_journal
+@responsable_securite_requis
+def indicateurs(request, caisse):
+    form = PeriodeForm(request.GET or None)
+    periode = form.periode()
+    journaliser_lecture(request, "indicateurs", {"periode": [str(periode.debut), str(periode.fin)]})
+    tri = request.GET.get("tri", "")
+    if tri.lstrip("-") not in ind.COLONNES_TRI:
+        tri = "-echecs"
+    lignes, verification = ind.tableau(caisse, periode, tri)
+    return _rendre(
+        request,
+        "controle/indicateurs.html",
+        {
+            "title": "Indicateurs d'irrégularités",
+            "caisse": caisse,
+            "form": form,
+            "periode": periode,
+            "fin_affichee": (periode.fin - timedelta(days=1)).date(),
+            "lignes": lignes,
+            "verification": verification,
+            "pulverisation": ind.pulverisation(caisse, periode),
+            "seuil_pulverisation": ind.SEUIL_PULVERISATION,
+            "plusieurs_identifiants": ind.PLUSIEURS_IDENTIFIANTS,
+            "debut_affiche": periode.debut.date(),
+            "tri": tri,
+            "entetes": _entetes(request, tri),
+            "nuit_debut": ind.NUIT_DEBUT,
+            "nuit_fin": ind.NUIT_FIN,
+            "seuil": ind.SEUIL_DOSSIERS_JOUR,
+            "facteur": ind.FACTEUR_INHABITUEL,
+        },
+    )
+
+
+# --- Mises sous surveillance ---------------------------------------------------------------
+
+
+def _surveillance_de_la_caisse(caisse, public_id: UUID):
+    return (
+        MiseSousSurveillance.objects.select_related("habilitation__user", "convention", "decidee_par", "levee_par")
+        .filter(public_id=public_id, caisse=caisse)
+        .first()
+    )
+
+
+@lecture_du_journal
+@responsable_securite_requis
+def surveillances(request, caisse):
+    journaliser_lecture(request, "surveillance")
+    toutes = list(
+        MiseSousSurveillance.objects.filter(caisse=caisse)
+        .select_related("habilitation__user", "convention", "decidee_par", "levee_par")
+        .order_by("-debut", "-pk")[:LIMITE_LISTE_SURVEILLANCES]
+    )
+    maintenant = timezone.now()
+    return _rendre(
+        request,
+        "controle/surveillances.html",
+        {
+            "title": "Mises sous surveillance",
+            "caisse": caisse,
+            "en_cours": [s for s in toutes if s.en_cours(maintenant)],
+            "terminees": [s for s in toutes if not s.en_cours(maintenant)],
+        },
+    )
+
+
+def _uuid(valeur: str) -> UUID | None:
+    try:
+        return UUID(valeur)
+    except ValueError:
+        return None
+
+
+@responsable_securite_requis
+def surveillance_nouvelle(request, caisse):
+    journaliser_lecture(request, "surveillance")
+    if request.method == "POST":
+        form = MiseSousSurveillanceForm(request.POST, caisse=caisse)
+        if form.is_valid():
+            try:
+                surveillance = mettre_sous_surveillance(
+                    caisse=caisse,
+                    acteur=request.user,
+                    motif=form.cleaned_data["motif"],
+                    fin=form.fin_instant(),
+                    habilitation=form.cleaned_data["habilitation"],
+                    convention=form.cleaned_data["convention"],
+                    suspendre=form.cleaned_data["suspendre"],
+                    request=request,
+                )
+            except ValidationError as erreur:
+                form.add_error(None, erreur.messages)
+            else:
+                messages.success(request, "Mise sous surveillance enregistrée.")
+                return redirect("controle:surveillance_detail", public_id=surveillance.public_id)
+    else:
+        # A subject chosen beforehand (the indicators' "Mettre sous surveillance" link).
+        initial = {cle: _uuid(request.GET.get(cle, "")) for cle in ("habilitation", "convention")}
+        form = MiseSousSurveillanceForm(initial=initial, caisse=caisse)
+    return _rendre(
+        request,
+        "controle/surveillance_form.html",
+        {"title": "Mettre sous surveillance", "caisse": caisse, "form": form},
+    )
+
+
+@lecture_du_journal
+@responsable_securite_requis
+def surveillance_detail(request, caisse, public_id: UUID):
+    surveillance = _surveillance_de_la_caisse(caisse, public_id)
+    if surveillance is None:  # unknown or another Caf's: the same journaled refusal
+        return refuser(request, f"surveillance d'une autre Caf ou inconnue : {request.path}")
+    journaliser_lecture(request, "surveillance")
+    page = paginer(evenements_surveilles(caisse, surveillance), lire_cle(_apres(request)), TAILLE_PAGE)
+    return _rendre(
+        request,
+        "controle/surveillance_detail.html",
+        {
+            "title": "Surveillance et événements signalés",
+            "caisse": caisse,
+            "surveillance": surveillance,
+            "en_cours": surveillance.en_cours(),
+            "evenements": page.evenements,
+            "liens": _liens(request, page),
+            "form_levee": LeveeForm(),
+        },
+    )
+
+
+@lecture_du_journal
+@responsable_securite_requis
+def evenements(request, caisse):
+    """Every flagged event of the Caisse's surveillances."""
+    journaliser_lecture(request, "surveillance")
+    page = paginer(evenements_surveilles(caisse), lire_cle(_apres(request)), TAILLE_PAGE)
+    return _rendre(
+        request,
+        "controle/surveillance_detail.html",
+        {
+            "title": "Événements signalés",
+            "caisse": caisse,
+            "surveillance": None,
+            "evenements": page.evenements,
+            "liens": _liens(request, page),
+        },
+    )
+
+
+@responsable_securite_requis
+@require_POST
+def surveillance_lever(request, caisse, public_id: UUID):
+    surveillance = _surveillance_de_la_caisse(caisse, public_id)
+    if surveillance is None:
+        return refuser(request, f"surveillance d'une autre Caf ou inconnue : {request.path}")
+    journaliser_lecture(request, "surveillance")
+    form = LeveeForm(request.POST)
+    if form.is_valid():
+        try:
+            lever(surveillance, request.user, form.cleaned_data["motif_levee"], request=request)
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(request, "Surveillance levée.")
+    return redirect("controle:surveillance_detail", public_id=surveillance.public_id)

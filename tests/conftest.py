@@ -93,3 +93,25 @@ seulement_postgresql = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="PostgreSQL only: runs in the PostgreSQL pass of .ci/run",
 )
+
+
+@pytest.fixture
+def officier_131(db):
+    """A Responsable Sécurité of Caf 131 (not signed in)."""
+    from habilitations.models import Role
+
+    return StaffFactory(username="securite.131", caisse=caisse("131"), role=Role.SECURITE)
+
+
+@pytest.fixture
+def officier_161(db):
+    """A Responsable Sécurité of Caf 161 (not signed in)."""
+    from habilitations.models import Role
+
+    return StaffFactory(username="securite.161", caisse=caisse("161"), role=Role.SECURITE)
+
+
+@pytest.fixture
+def officier(client, officier_131):
+    """The Caf 131 Responsable Sécurité, signed in to the staff area on `client`."""
+    return connecter_au_admin(client, officier_131)

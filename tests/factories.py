@@ -1,7 +1,7 @@
 """factory-boy factories. The Caf référentiel itself comes from the fixtures (conftest)."""
 
 import functools
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -152,3 +152,34 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     caisse = "131"
     caisse_dossier = "131"
     numero_allocataire = factory.Sequence(lambda n: f"{n:07d}")
+
+
+class EvenementFactory(factory.django.DjangoModelFactory):
+    """An event of the journal des accès at a chosen instant (an hour ago by default), written
+    straight into the table, outside the chain: the officer's screens read it as any other.
+
+    A successful login by default; `habilitation=` makes it that habilitation's (identifiant,
+    key, its Caf). Traits: `consultation`, a successful consultation of a dossier of that Caf;
+    `tentative_inconnue`, a failed login on an identifiant that belongs to no Caf."""
+
+    class Meta:
+        model = Evenement
+
+    class Params:
+        habilitation = None
+        consultation = factory.Trait(
+            type=TypeEvenement.CONSULTATION,
+            caisse_dossier=factory.SelfAttribute("caisse"),
+            numero_allocataire="1000001",
+            rubrique="R01",
+        )
+        tentative_inconnue = factory.Trait(
+            resultat=Resultat.ECHEC, motif="identifiant inconnu", adresse_ip="203.0.113.7"
+        )
+
+    horodatage = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    type = TypeEvenement.CONNEXION
+    resultat = Resultat.SUCCES
+    identifiant = factory.LazyAttribute(lambda o: o.habilitation.identifiant if o.habilitation else "")
+    habilitation_id = factory.LazyAttribute(lambda o: o.habilitation.pk if o.habilitation else None)
+    caisse = factory.LazyAttribute(lambda o: o.habilitation.convention.caisse.numero if o.habilitation else "")

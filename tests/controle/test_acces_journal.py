@@ -3,10 +3,9 @@ refusal journaled; every read journaled."""
 
 import pytest
 
-from habilitations.models import Role
 from journal.models import Evenement, Resultat, TypeEvenement
 from tests.conftest import connecter_au_admin
-from tests.factories import HabilitationFactory, StaffFactory, caisse
+from tests.factories import HabilitationFactory
 from tests.outils import texte
 
 PAGES = [
@@ -14,16 +13,6 @@ PAGES = [
     "/gestion/controle/journal/export.csv",
     "/gestion/controle/journal/dossier/?numero=1234567",
 ]
-
-
-@pytest.fixture
-def officier_131(db):
-    return StaffFactory(username="securite.131", caisse=caisse("131"), role=Role.SECURITE)
-
-
-@pytest.fixture
-def officier_161(db):
-    return StaffFactory(username="securite.161", caisse=caisse("161"), role=Role.SECURITE)
 
 
 def refus_de(username):
@@ -66,7 +55,7 @@ def test_un_officier_sans_second_facteur_est_renvoye_a_la_connexion(client, offi
 def test_l_officier_d_une_autre_caf_ne_voit_pas_la_chronologie(client, officier_161):
     habilitation = HabilitationFactory()  # Caf 131
     connecter_au_admin(client, officier_161)
-    reponse = client.get(f"/gestion/controle/journal/habilitations/{habilitation.pk}/")
+    reponse = client.get(f"/gestion/controle/journal/habilitations/{habilitation.public_id}/")
     assert reponse.status_code == 403
     assert habilitation.nom not in texte(reponse)
     assert refus_de(officier_161.username).get().caisse == "161"
@@ -75,7 +64,7 @@ def test_l_officier_d_une_autre_caf_ne_voit_pas_la_chronologie(client, officier_
 
 def test_une_habilitation_inexistante_est_un_refus_journalise(client, officier_131):
     connecter_au_admin(client, officier_131)
-    assert client.get("/gestion/controle/journal/habilitations/999999/").status_code == 403
+    assert client.get("/gestion/controle/journal/habilitations/00000000-0000-4000-8000-000000000000/").status_code == 403
     assert refus_de(officier_131.username).exists()
 
 
@@ -84,7 +73,7 @@ def test_chaque_lecture_est_journalisee(client, officier_131):
     connecter_au_admin(client, officier_131)
     assert client.get("/gestion/controle/journal/", {"numero_allocataire": "7654321"}).status_code == 200
     assert client.get("/gestion/controle/journal/dossier/", {"numero": "7654321"}).status_code == 200
-    assert client.get(f"/gestion/controle/journal/habilitations/{habilitation.pk}/").status_code == 200
+    assert client.get(f"/gestion/controle/journal/habilitations/{habilitation.public_id}/").status_code == 200
     reponse = client.get("/gestion/controle/journal/export.csv", {"genre": "consultation"})
     b"".join(reponse.streaming_content)
     lectures = Evenement.objects.filter(type=TypeEvenement.CONTROLE).order_by("id")

@@ -12,17 +12,8 @@ from django.utils import timezone
 
 from controle.export import ENTETES, cellule, lignes_csv
 from controle.recherche import Criteres
-from habilitations.models import Role
 from journal.models import Evenement, Resultat, TypeEvenement
-from tests.conftest import connecter_au_admin
-from tests.factories import ConsultationFactory, ConventionFactory, HabilitationFactory, StaffFactory, caisse
-
-
-@pytest.fixture
-def officier(client, db):
-    officier = StaffFactory(username="securite.131", caisse=caisse("131"), role=Role.SECURITE)
-    connecter_au_admin(client, officier)
-    return officier
+from tests.factories import ConsultationFactory, ConventionFactory, HabilitationFactory
 
 
 def lire(reponse):
@@ -34,7 +25,7 @@ def lire(reponse):
     return brut
 
 
-def test_export_bom_separateur_entete_et_formules(client, officier):
+def test_export_bom_separateur_entete_et_formules(client, officier, officier_131):
     habilitation = HabilitationFactory(nom='=HYPERLINK("http://x")', convention=ConventionFactory(profil="T13"))
     moment = timezone.now() - timedelta(hours=2)
     Evenement.objects.create(
@@ -67,7 +58,7 @@ def test_export_bom_separateur_entete_et_formules(client, officier):
     lignes = list(csv.reader(io.StringIO(texte), delimiter=";"))
     assert lignes[0] == ENTETES
     assert lignes[0][:3] == ["Horodatage", "Événement", "Résultat"]
-    corps = [r for r in lignes[1:] if r[1] != "lecture du journal" and r[3] != officier.username]
+    corps = [r for r in lignes[1:] if r[1] != "lecture du journal" and r[3] != officier_131.username]
     assert len(corps) == 2
     consultation, echec = corps
     assert consultation[1] == "consultation" and consultation[2] == "réussite"

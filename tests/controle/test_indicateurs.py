@@ -12,24 +12,13 @@ from django.utils import timezone
 
 from controle import indicateurs as ind
 from dossiers.models import Dossier
-from habilitations.models import Role
 from journal.models import Evenement, Resultat, TypeEvenement
 from tests.conftest import connecter_au_admin
-from tests.factories import ConventionFactory, HabilitationFactory, PartenaireFactory, StaffFactory, caisse
+from tests.factories import ConventionFactory, EvenementFactory, HabilitationFactory, PartenaireFactory, caisse
 from tests.outils import texte
 
 PARIS = ZoneInfo("Europe/Paris")
 URL = "/gestion/controle/indicateurs/"
-
-
-@pytest.fixture
-def officier_131(db):
-    return StaffFactory(username="rssi.131", caisse=caisse("131"), role=Role.SECURITE)
-
-
-@pytest.fixture
-def officier_161(db):
-    return StaffFactory(username="rssi.161", caisse=caisse("161"), role=Role.SECURITE)
 
 
 def jour_ouvre(recul: int) -> date:
@@ -53,20 +42,6 @@ def a(jour: date, heure: int, minute: int = 0) -> datetime:
     return datetime.combine(jour, time(heure, minute), tzinfo=PARIS)
 
 
-def evenement(habilitation, horodatage, type=TypeEvenement.CONSULTATION, resultat=Resultat.SUCCES, **champs):
-    numero = habilitation.convention.caisse.numero
-    valeurs = {
-        "identifiant": habilitation.identifiant,
-        "habilitation_id": habilitation.pk,
-        "caisse": numero,
-        "adresse_ip": "10.0.0.1",
-    }
-    if type == TypeEvenement.CONSULTATION:
-        valeurs.update(caisse_dossier=numero, numero_allocataire="1000001", rubrique="R01")
-    valeurs.update(champs)
-    return Evenement.objects.create(horodatage=horodatage, type=type, resultat=resultat, **valeurs)
-
-
 def ligne(page: str, identifiant: str) -> dict[str, str]:
     trouve = re.search(rf'<tr class="ligne-indicateur" data-identifiant="{identifiant}">(.*?)</tr>', page, re.S)
     if trouve is None:
@@ -88,9 +63,24 @@ def page_de(client, officier, **parametres):
 def test_echecs_et_verrouillages(client, officier_131):
     habilitation = HabilitationFactory()
     for minute in range(3):
-        evenement(habilitation, a(jour_ouvre(2), 10, minute), TypeEvenement.CONNEXION, Resultat.ECHEC)
-    evenement(habilitation, a(jour_ouvre(2), 10, 3), TypeEvenement.VERROUILLAGE, Resultat.REFUS)
-    evenement(habilitation, a(jour_ouvre(2), 11), TypeEvenement.CONNEXION, Resultat.SUCCES)
+        EvenementFactory(
+            habilitation=habilitation,
+            horodatage=a(jour_ouvre(2), 10, minute),
+            type=TypeEvenement.CONNEXION,
+            resultat=Resultat.ECHEC,
+        )
+    EvenementFactory(
+        habilitation=habilitation,
+        horodatage=a(jour_ouvre(2), 10, 3),
+        type=TypeEvenement.VERROUILLAGE,
+        resultat=Resultat.REFUS,
+    )
+    EvenementFactory(
+        habilitation=habilitation,
+        horodatage=a(jour_ouvre(2), 11),
+        type=TypeEvenement.CONNEXION,
+        resultat=Resultat.SUCCES,
+    )
 
     cellules = ligne(page_de(client, officier_131), habilitation.identifiant)
     assert cellules["echecs"] == "3"
@@ -101,13 +91,19 @@ def test_nuit_et_week_end(client, officier_131):
     habilitation = HabilitationFactory()
     jour = jour_ouvre(3)
     for heure, minute in [(21, 0), (23, 59), (0, 30), (6, 59)]:  # night
-        evenement(habilitation, a(jour, heure, minute))
+        EvenementFactory(habilitation=habilitation, horodatage=a(jour, heure, minute), consultation=True)
     for heure, minute in [(7, 0), (12, 0), (20, 59)]:  # day
-        evenement(habilitation, a(jour, heure, minute))
-    evenement(habilitation, a(dernier_samedi(), 14))  # week-end, daytime
-    evenement(habilitation, a(dernier_samedi(), 22))  # week-end and night
+        EvenementFactory(habilitation=habilitation, horodatage=a(jour, heure, minute), consultation=True)
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(dernier_samedi(), 14), consultation=True
+    )  # week-end, daytime
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(dernier_samedi(), 22), consultation=True
+    )  # week-end and night
     # A refused consultation is not a consultation.
-    evenement(habilitation, a(jour, 23), TypeEvenement.REFUS, Resultat.REFUS)
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(jour, 23), type=TypeEvenement.REFUS, resultat=Resultat.REFUS
+    )
 
     cellules = ligne(page_de(client, officier_131), habilitation.identifiant)
     assert cellules["nuit"] == "5"
@@ -120,8 +116,12 @@ def test_nuit_compte_l_heure_locale_et_non_utc():
     jour = jour_ouvre(4)
     decalage = a(jour, 12).utcoffset()
     # 21:00 Paris is 19:00 or 20:00 UTC: counted; 06:59 UTC is 07:59 or 08:59 Paris: not.
-    evenement(habilitation, a(jour, 21))
-    evenement(habilitation, datetime.combine(jour, time(6, 59), tzinfo=ZoneInfo("UTC")))
+    EvenementFactory(habilitation=habilitation, horodatage=a(jour, 21), consultation=True)
+    EvenementFactory(
+        habilitation=habilitation,
+        horodatage=datetime.combine(jour, time(6, 59), tzinfo=ZoneInfo("UTC")),
+        consultation=True,
+    )
     assert decalage in (timedelta(hours=1), timedelta(hours=2))
     assert ind.hors_heures("131")[habilitation.pk] == {"nuit": 1, "week_end": 0}
 
@@ -133,11 +133,21 @@ def test_dossiers_inhabituels_par_jour(client, officier_131):
     for recul in (5, 6, 7, 8):
         for habilitation in (suspect, collegue):
             for n in range(2):
-                evenement(habilitation, a(jour_ouvre(recul), 10, n), numero_allocataire=f"200000{n}")
+                EvenementFactory(
+                    habilitation=habilitation,
+                    horodatage=a(jour_ouvre(recul), 10, n),
+                    consultation=True,
+                    numero_allocataire=f"200000{n}",
+                )
     # One day: 25 distinct dossiers (each consulted twice: counted once).
     for n in range(25):
         for minute in (0, 1):
-            evenement(suspect, a(jour_ouvre(2), 9 + n // 10, minute), numero_allocataire=f"{3000000 + n}")
+            EvenementFactory(
+                habilitation=suspect,
+                horodatage=a(jour_ouvre(2), 9 + n // 10, minute),
+                consultation=True,
+                numero_allocataire=f"{3000000 + n}",
+            )
 
     donnees = ind.dossiers_par_jour("131")[suspect.pk]
     assert donnees["dossiers_max"] == 25
@@ -176,7 +186,9 @@ def test_dossiers_hors_territoire(client, officier_131):
     _dossier("131", "4000002", "83000")  # Var
     _dossier("131", "4000003", "84000")  # Vaucluse
     for numero in ("4000001", "4000002", "4000002", "4000003", "9999999"):  # 9999999: no such dossier
-        evenement(habilitation, a(jour_ouvre(2), 10), numero_allocataire=numero)
+        EvenementFactory(
+            habilitation=habilitation, horodatage=a(jour_ouvre(2), 10), consultation=True, numero_allocataire=numero
+        )
 
     assert ind.hors_territoire("131")[habilitation.pk] == {"hors_territoire": 2, "departements": 2}
     assert ligne(page_de(client, officier_131), habilitation.identifiant)["hors_territoire"] == "2"
@@ -184,12 +196,22 @@ def test_dossiers_hors_territoire(client, officier_131):
 
 def test_adresses_simultanees(client, officier_131):
     habilitation, tranquille = HabilitationFactory(), HabilitationFactory()
-    evenement(habilitation, a(jour_ouvre(2), 10, 5), adresse_ip="10.0.0.1")
-    evenement(habilitation, a(jour_ouvre(2), 10, 40), adresse_ip="192.0.2.7")
-    evenement(habilitation, a(jour_ouvre(2), 14, 0), adresse_ip="10.0.0.1")
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(jour_ouvre(2), 10, 5), consultation=True, adresse_ip="10.0.0.1"
+    )
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(jour_ouvre(2), 10, 40), consultation=True, adresse_ip="192.0.2.7"
+    )
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(jour_ouvre(2), 14, 0), consultation=True, adresse_ip="10.0.0.1"
+    )
     # The same address all along, or two addresses in different hours: nothing.
-    evenement(tranquille, a(jour_ouvre(2), 10, 5), adresse_ip="10.0.0.2")
-    evenement(tranquille, a(jour_ouvre(2), 11, 5), adresse_ip="10.0.0.3")
+    EvenementFactory(
+        habilitation=tranquille, horodatage=a(jour_ouvre(2), 10, 5), consultation=True, adresse_ip="10.0.0.2"
+    )
+    EvenementFactory(
+        habilitation=tranquille, horodatage=a(jour_ouvre(2), 11, 5), consultation=True, adresse_ip="10.0.0.3"
+    )
 
     assert ind.adresses_multiples("131") == {habilitation.pk: {"heures_multi_adresses": 1, "adresses_max": 2}}
     page = page_de(client, officier_131)
@@ -202,16 +224,28 @@ def test_le_changement_d_heure_ne_fusionne_pas_deux_heures(db):
     from datetime import UTC
 
     habilitation = HabilitationFactory()
-    evenement(habilitation, datetime(2026, 10, 25, 0, 30, tzinfo=UTC), adresse_ip="10.0.0.1")
-    evenement(habilitation, datetime(2026, 10, 25, 1, 30, tzinfo=UTC), adresse_ip="192.0.2.7")
-    periode = ind.Periode(datetime(2026, 10, 24, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC))
+    EvenementFactory(
+        habilitation=habilitation,
+        horodatage=datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        consultation=True,
+        adresse_ip="10.0.0.1",
+    )
+    EvenementFactory(
+        habilitation=habilitation,
+        horodatage=datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        consultation=True,
+        adresse_ip="192.0.2.7",
+    )
+    periode = ind.PeriodeObservee(datetime(2026, 10, 24, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC))
     assert ind.adresses_multiples("131", periode) == {}
 
 
 def test_controle_hors_droits_zero_puis_un(client, officier_131):
     convention = ConventionFactory(date_effet=date(2024, 3, 13))
     habilitation = HabilitationFactory(convention=convention)
-    evenement(habilitation, a(jour_ouvre(5), 10))  # before the end: regular
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(jour_ouvre(5), 10), consultation=True
+    )  # before the end: regular
     page = page_de(client, officier_131)
     assert re.search(r"Consultations hors droits : <strong>0</strong>", page)
 
@@ -219,7 +253,7 @@ def test_controle_hors_droits_zero_puis_un(client, officier_131):
     convention.date_resiliation = jour_ouvre(3)
     convention.motif_resiliation = "Manquement aux obligations"
     convention.save()
-    evenement(habilitation, a(jour_ouvre(2), 10))
+    EvenementFactory(habilitation=habilitation, horodatage=a(jour_ouvre(2), 10), consultation=True)
     page = page_de(client, officier_131)
     assert re.search(r"Consultations hors droits : <strong>1</strong>", page)
     assert ligne(page, habilitation.identifiant)["apres_fin"] == "1"
@@ -227,11 +261,13 @@ def test_controle_hors_droits_zero_puis_un(client, officier_131):
 
 def test_controle_hors_droits_apres_suppression_de_l_habilitation(db):
     habilitation = HabilitationFactory()
-    evenement(habilitation, a(jour_ouvre(3), 10))
+    EvenementFactory(habilitation=habilitation, horodatage=a(jour_ouvre(3), 10), consultation=True)
     habilitation.date_suppression = jour_ouvre(2)
     habilitation.save()
     assert ind.consultations_hors_droits("131").nombre == 0
-    evenement(habilitation, a(jour_ouvre(2), 0, 30))  # 00:30 Paris on the deletion day
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(jour_ouvre(2), 0, 30), consultation=True
+    )  # 00:30 Paris on the deletion day
     verification = ind.consultations_hors_droits("131")
     assert verification.nombre == 1
     assert verification.par_habilitation == {habilitation.pk: 1}
@@ -241,9 +277,14 @@ def test_tri_par_colonne(client, officier_131):
     une, deux, trois = HabilitationFactory(), HabilitationFactory(), HabilitationFactory()
     for habilitation, echecs, nuits in ((une, 1, 3), (deux, 3, 0), (trois, 2, 1)):
         for n in range(echecs):
-            evenement(habilitation, a(jour_ouvre(2), 10, n), TypeEvenement.CONNEXION, Resultat.ECHEC)
+            EvenementFactory(
+                habilitation=habilitation,
+                horodatage=a(jour_ouvre(2), 10, n),
+                type=TypeEvenement.CONNEXION,
+                resultat=Resultat.ECHEC,
+            )
         for n in range(nuits):
-            evenement(habilitation, a(jour_ouvre(2), 22, n))
+            EvenementFactory(habilitation=habilitation, horodatage=a(jour_ouvre(2), 22, n), consultation=True)
 
     assert ordre(page_de(client, officier_131)) == [deux.identifiant, trois.identifiant, une.identifiant]
     assert ordre(page_de(client, officier_131, tri="-nuit")) == [une.identifiant, trois.identifiant, deux.identifiant]
@@ -261,8 +302,18 @@ def test_tri_par_colonne(client, officier_131):
 
 def test_periode_choisie(client, officier_131):
     habilitation = HabilitationFactory()
-    evenement(habilitation, a(jour_ouvre(2), 10), TypeEvenement.CONNEXION, Resultat.ECHEC)
-    evenement(habilitation, timezone.now() - timedelta(days=60), TypeEvenement.CONNEXION, Resultat.ECHEC)
+    EvenementFactory(
+        habilitation=habilitation,
+        horodatage=a(jour_ouvre(2), 10),
+        type=TypeEvenement.CONNEXION,
+        resultat=Resultat.ECHEC,
+    )
+    EvenementFactory(
+        habilitation=habilitation,
+        horodatage=timezone.now() - timedelta(days=60),
+        type=TypeEvenement.CONNEXION,
+        resultat=Resultat.ECHEC,
+    )
     assert ligne(page_de(client, officier_131), habilitation.identifiant)["echecs"] == "1"
     du = (timezone.localdate() - timedelta(days=90)).isoformat()
     assert ligne(page_de(client, officier_131, du=du), habilitation.identifiant)["echecs"] == "2"
@@ -270,14 +321,19 @@ def test_periode_choisie(client, officier_131):
 
 def test_l_officier_d_une_autre_caf_ne_voit_rien(client, officier_161):
     habilitation = HabilitationFactory()  # Caf 131
-    evenement(habilitation, a(jour_ouvre(2), 10), TypeEvenement.CONNEXION, Resultat.ECHEC)
-    evenement(habilitation, a(jour_ouvre(2), 23))
+    EvenementFactory(
+        habilitation=habilitation,
+        horodatage=a(jour_ouvre(2), 10),
+        type=TypeEvenement.CONNEXION,
+        resultat=Resultat.ECHEC,
+    )
+    EvenementFactory(habilitation=habilitation, horodatage=a(jour_ouvre(2), 23), consultation=True)
     convention = ConventionFactory(date_effet=date(2024, 3, 13))
     sous_la_convention = HabilitationFactory(convention=convention)
     convention.date_resiliation = jour_ouvre(3)
     convention.motif_resiliation = "Manquement aux obligations"
     convention.save()
-    evenement(sous_la_convention, a(jour_ouvre(2), 10))
+    EvenementFactory(habilitation=sous_la_convention, horodatage=a(jour_ouvre(2), 10), consultation=True)
 
     page = page_de(client, officier_161)
     assert ordre(page) == []
@@ -288,9 +344,18 @@ def test_l_officier_d_une_autre_caf_ne_voit_rien(client, officier_161):
 def test_consultations_des_dossiers_de_la_caf_par_un_agent_d_une_autre_caf(client, officier_161):
     """A 131 agent (multi-Caf access) consulting 161's dossiers at night: 161's officer sees that."""
     habilitation = HabilitationFactory()
-    evenement(habilitation, a(jour_ouvre(2), 23), caisse_dossier="161")
-    evenement(habilitation, a(jour_ouvre(2), 23, 5))  # a 131 dossier: not 161's business
-    evenement(habilitation, a(jour_ouvre(2), 10), TypeEvenement.CONNEXION, Resultat.ECHEC)
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(jour_ouvre(2), 23), consultation=True, caisse_dossier="161"
+    )
+    EvenementFactory(
+        habilitation=habilitation, horodatage=a(jour_ouvre(2), 23, 5), consultation=True
+    )  # a 131 dossier: not 161's business
+    EvenementFactory(
+        habilitation=habilitation,
+        horodatage=a(jour_ouvre(2), 10),
+        type=TypeEvenement.CONNEXION,
+        resultat=Resultat.ECHEC,
+    )
 
     cellules = ligne(page_de(client, officier_161), habilitation.identifiant)
     assert cellules["nuit"] == "1"
@@ -320,8 +385,18 @@ def test_requetes_bornees(client, officier_131, django_assert_max_num_queries):
     for _ in range(5):
         habilitation = HabilitationFactory()
         for n in range(4):
-            evenement(habilitation, a(jour_ouvre(2), 22, n), adresse_ip=f"10.0.0.{n}")
-            evenement(habilitation, a(jour_ouvre(2), 10, n), TypeEvenement.CONNEXION, Resultat.ECHEC)
+            EvenementFactory(
+                habilitation=habilitation,
+                horodatage=a(jour_ouvre(2), 22, n),
+                consultation=True,
+                adresse_ip=f"10.0.0.{n}",
+            )
+            EvenementFactory(
+                habilitation=habilitation,
+                horodatage=a(jour_ouvre(2), 10, n),
+                type=TypeEvenement.CONNEXION,
+                resultat=Resultat.ECHEC,
+            )
     connecter_au_admin(client, officier_131)
     with django_assert_max_num_queries(25):
         assert client.get(URL).status_code == 200

@@ -10,27 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from controle.recherche import Criteres, rechercher
-from habilitations.models import Role
-from journal.models import Evenement, Resultat, TypeEvenement
-from tests.conftest import connecter_au_admin
-from tests.factories import ConventionFactory, HabilitationFactory, StaffFactory, caisse
+from journal.models import Resultat, TypeEvenement
+from tests.factories import ConventionFactory, EvenementFactory, HabilitationFactory, caisse
 from tests.outils import texte
 
 MAINTENANT = timezone.now().replace(microsecond=0)
-
-
-def evenement(**champs):
-    champs.setdefault("type", TypeEvenement.CONNEXION)
-    champs.setdefault("resultat", Resultat.SUCCES)
-    champs.setdefault("horodatage", MAINTENANT - timedelta(hours=1))
-    return Evenement.objects.create(**champs)
-
-
-@pytest.fixture
-def officier(client, db):
-    officier = StaffFactory(username="securite.131", caisse=caisse("131"), role=Role.SECURITE)
-    connecter_au_admin(client, officier)
-    return officier
 
 
 @pytest.fixture
@@ -54,9 +38,9 @@ def chercher(client, **filtres):
 
 def test_la_caf_voit_ses_evenements_et_les_consultations_de_ses_dossiers(client, officier, monde):
     a, b, c = monde
-    propre = evenement(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131")
+    propre = EvenementFactory(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131")
     # An agent of 161 (national convention) consults a 131 dossier: 131's officer sees it.
-    chez_nous = evenement(
+    chez_nous = EvenementFactory(
         type=TypeEvenement.CONSULTATION,
         identifiant=c.identifiant,
         habilitation_id=c.pk,
@@ -66,8 +50,8 @@ def test_la_caf_voit_ses_evenements_et_les_consultations_de_ses_dossiers(client,
         rubrique="T12",
     )
     # 161's own events, and a 131 agent's consultation of a 161 dossier (seen: his caisse is 131).
-    ailleurs = evenement(identifiant=c.identifiant, habilitation_id=c.pk, caisse="161")
-    ailleurs_dossier = evenement(
+    ailleurs = EvenementFactory(identifiant=c.identifiant, habilitation_id=c.pk, caisse="161")
+    ailleurs_dossier = EvenementFactory(
         type=TypeEvenement.CONSULTATION,
         identifiant=c.identifiant,
         habilitation_id=c.pk,
@@ -75,7 +59,7 @@ def test_la_caf_voit_ses_evenements_et_les_consultations_de_ses_dossiers(client,
         caisse_dossier="161",
         numero_allocataire="2222222",
     )
-    notre_agent_ailleurs = evenement(
+    notre_agent_ailleurs = EvenementFactory(
         type=TypeEvenement.CONSULTATION,
         identifiant=b.identifiant,
         habilitation_id=b.pk,
@@ -94,12 +78,12 @@ def test_chaque_filtre(client, officier, monde):
     a, b, c = monde
     t = MAINTENANT - timedelta(days=3)
     e = {
-        "ok_a": evenement(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", adresse_ip="10.0.0.1"),
-        "echec": evenement(identifiant="inconnu", resultat=Resultat.ECHEC, caisse="131", adresse_ip="10.0.0.2"),
-        "verrou": evenement(
+        "ok_a": EvenementFactory(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", adresse_ip="10.0.0.1"),
+        "echec": EvenementFactory(identifiant="inconnu", resultat=Resultat.ECHEC, caisse="131", adresse_ip="10.0.0.2"),
+        "verrou": EvenementFactory(
             type=TypeEvenement.VERROUILLAGE, identifiant=b.identifiant, habilitation_id=b.pk, caisse="131"
         ),
-        "consult_b": evenement(
+        "consult_b": EvenementFactory(
             type=TypeEvenement.CONSULTATION,
             identifiant=b.identifiant,
             habilitation_id=b.pk,
@@ -108,7 +92,7 @@ def test_chaque_filtre(client, officier, monde):
             numero_allocataire="4444444",
             horodatage=t,
         ),
-        "refus_b": evenement(
+        "refus_b": EvenementFactory(
             type=TypeEvenement.REFUS,
             resultat=Resultat.REFUS,
             identifiant=b.identifiant,
@@ -117,15 +101,21 @@ def test_chaque_filtre(client, officier, monde):
             numero_allocataire="4444444",
             horodatage=t - timedelta(days=5),
         ),
-        "mdp": evenement(
+        "mdp": EvenementFactory(
             type=TypeEvenement.MOT_DE_PASSE, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131"
         ),
-        "gestion": evenement(type=TypeEvenement.GESTION, acteur="gestion.x", identifiant=a.identifiant, caisse="131"),
-        "deco": evenement(
+        "gestion": EvenementFactory(
+            type=TypeEvenement.GESTION, acteur="gestion.x", identifiant=a.identifiant, caisse="131"
+        ),
+        "deco": EvenementFactory(
             type=TypeEvenement.DECONNEXION, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131"
         ),
-        "expi": evenement(type=TypeEvenement.EXPIRATION, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131"),
-        "autre_caf": evenement(identifiant=c.identifiant, habilitation_id=c.pk, caisse="161", adresse_ip="10.0.0.1"),
+        "expi": EvenementFactory(
+            type=TypeEvenement.EXPIRATION, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131"
+        ),
+        "autre_caf": EvenementFactory(
+            identifiant=c.identifiant, habilitation_id=c.pk, caisse="161", adresse_ip="10.0.0.1"
+        ),
     }
 
     def vus(**filtres):
@@ -144,8 +134,8 @@ def test_chaque_filtre(client, officier, monde):
     assert vus(genre="connexion_reussie", resultat="echec") == set()
     assert vus(identifiant="inconnu") == {"echec"}
     assert vus(identifiant=a.identifiant) == {"ok_a", "mdp", "gestion", "deco", "expi"}
-    assert vus(partenaire=b.convention.partenaire_id) == {"verrou", "consult_b", "refus_b"}
-    assert vus(convention=a.convention_id) == {"ok_a", "mdp", "deco", "expi"}
+    assert vus(partenaire=b.convention.partenaire.public_id) == {"verrou", "consult_b", "refus_b"}
+    assert vus(convention=a.convention.public_id) == {"ok_a", "mdp", "deco", "expi"}
     assert vus(profil="T2") == {"verrou", "consult_b", "refus_b"}
     assert vus(numero_allocataire="4444444") == {"consult_b", "refus_b"}
     assert vus(adresse_ip="10.0.0.1") == {"ok_a"}
@@ -153,7 +143,7 @@ def test_chaque_filtre(client, officier, monde):
     assert vus(debut=jour.isoformat(), fin=jour.isoformat()) == {"consult_b"}
     assert vus(fin=(jour - timedelta(days=1)).isoformat()) == {"refus_b"}
     # Another Caf's partner is not even a choice.
-    reponse = chercher(client, partenaire=c.convention.partenaire_id)
+    reponse = chercher(client, partenaire=c.convention.partenaire.public_id)
     assert "Sélectionnez un choix valide" in texte(reponse) and ids(reponse) == []
 
 
@@ -171,7 +161,7 @@ def test_pagination_par_cle_sans_doublon_ni_trou(client, officier, monde):
     for i in range(120):
         moment = MAINTENANT - timedelta(days=2, minutes=i // 7)
         if i % 5 == 0:
-            e = evenement(
+            e = EvenementFactory(
                 type=TypeEvenement.CONSULTATION,
                 caisse="161",
                 caisse_dossier="131",
@@ -180,9 +170,9 @@ def test_pagination_par_cle_sans_doublon_ni_trou(client, officier, monde):
                 habilitation_id=c.pk,
             )
         else:
-            e = evenement(caisse="131", horodatage=moment, identifiant=a.identifiant, habilitation_id=a.pk)
+            e = EvenementFactory(caisse="131", horodatage=moment, identifiant=a.identifiant, habilitation_id=a.pk)
         attendus.append(e)
-    evenement(caisse="161", horodatage=MAINTENANT - timedelta(days=2))  # never seen
+    EvenementFactory(caisse="161", horodatage=MAINTENANT - timedelta(days=2))  # never seen
     attendus.sort(key=lambda e: (e.horodatage, e.pk), reverse=True)
 
     # Up to yesterday: the officer's own login and reads of today stay out of the count.
@@ -207,7 +197,7 @@ def test_pagination_par_cle_sans_doublon_ni_trou(client, officier, monde):
 def test_la_fonction_de_recherche_limite_les_requetes(db, monde):
     a, _, _ = monde
     for i in range(10):
-        evenement(caisse="131", horodatage=MAINTENANT - timedelta(seconds=i))
+        EvenementFactory(caisse="131", horodatage=MAINTENANT - timedelta(seconds=i))
     with CaptureQueriesContext(connection) as requetes:
         page = rechercher("131", Criteres(), limite=4)
     assert len(requetes.captured_queries) == 2  # one per index side
@@ -223,10 +213,10 @@ def test_la_fonction_de_recherche_limite_les_requetes(db, monde):
 
 def test_chronologie_d_une_habilitation(client, officier, monde):
     a, b, _ = monde
-    e1 = evenement(
+    e1 = EvenementFactory(
         identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", horodatage=MAINTENANT - timedelta(days=2)
     )
-    e2 = evenement(
+    e2 = EvenementFactory(
         type=TypeEvenement.CONSULTATION,
         identifiant=a.identifiant,
         habilitation_id=a.pk,
@@ -236,8 +226,8 @@ def test_chronologie_d_une_habilitation(client, officier, monde):
         rubrique="Prestations",
         periode="10/2026",
     )
-    autre = evenement(identifiant=b.identifiant, habilitation_id=b.pk, caisse="131")
-    reponse = client.get(f"/gestion/controle/journal/habilitations/{a.pk}/")
+    autre = EvenementFactory(identifiant=b.identifiant, habilitation_id=b.pk, caisse="131")
+    reponse = client.get(f"/gestion/controle/journal/habilitations/{a.public_id}/")
     assert reponse.status_code == 200
     assert ids(reponse) == [e2.pk, e1.pk]
     assert autre.pk not in ids(reponse)
@@ -245,12 +235,12 @@ def test_chronologie_d_une_habilitation(client, officier, monde):
     assert "ALPHA" in page and a.convention.partenaire.raison_sociale in page and "Prestations" in page
     assert 'media="print"' in page and "rapport édité le" in page
     jour = timezone.localtime(e1.horodatage).date().isoformat()
-    assert ids(client.get(f"/gestion/controle/journal/habilitations/{a.pk}/", {"debut": jour, "fin": jour})) == [e1.pk]
+    assert ids(client.get(f"/gestion/controle/journal/habilitations/{a.public_id}/", {"debut": jour, "fin": jour})) == [e1.pk]
 
 
 def test_qui_a_consulte_ce_dossier(client, officier, monde):
     a, _, c = monde
-    nous = evenement(
+    nous = EvenementFactory(
         type=TypeEvenement.CONSULTATION,
         identifiant=a.identifiant,
         habilitation_id=a.pk,
@@ -260,7 +250,7 @@ def test_qui_a_consulte_ce_dossier(client, officier, monde):
         rubrique="Ressources",
         periode="2025",
     )
-    eux = evenement(
+    eux = EvenementFactory(
         type=TypeEvenement.CONSULTATION,
         identifiant=c.identifiant,
         habilitation_id=c.pk,
@@ -270,7 +260,7 @@ def test_qui_a_consulte_ce_dossier(client, officier, monde):
         rubrique="Paiements",
     )
     # The same numéro at Caf 161 is another allocataire: not ours to see.
-    homonyme = evenement(
+    homonyme = EvenementFactory(
         type=TypeEvenement.CONSULTATION,
         identifiant=a.identifiant,
         habilitation_id=a.pk,
@@ -278,7 +268,9 @@ def test_qui_a_consulte_ce_dossier(client, officier, monde):
         caisse_dossier="161",
         numero_allocataire="6666666",
     )
-    connexion = evenement(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", numero_allocataire="6666666")
+    connexion = EvenementFactory(
+        identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", numero_allocataire="6666666"
+    )
     reponse = client.get("/gestion/controle/journal/dossier/", {"numero": "6666666"})
     assert reponse.status_code == 200
     assert set(ids(reponse)) == {nous.pk, eux.pk}
@@ -288,7 +280,7 @@ def test_qui_a_consulte_ce_dossier(client, officier, monde):
     assert ids(client.get("/gestion/controle/journal/dossier/")) == []
 
 
-def test_les_habilitations_sous_surveillance_sont_signalees(client, officier, monde):
+def test_les_habilitations_sous_surveillance_sont_signalees(client, officier, officier_131, monde):
     from controle.models import MiseSousSurveillance
 
     a, b, _ = monde
@@ -298,13 +290,13 @@ def test_les_habilitations_sous_surveillance_sont_signalees(client, officier, mo
         motif="Consultations nocturnes",
         debut=MAINTENANT - timedelta(days=1),
         fin=MAINTENANT + timedelta(days=30),
-        decidee_par=officier,
+        decidee_par=officier_131,
     )
-    avant = evenement(
+    avant = EvenementFactory(
         identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", horodatage=MAINTENANT - timedelta(days=2)
     )
-    pendant = evenement(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131")
-    autre = evenement(identifiant=b.identifiant, habilitation_id=b.pk, caisse="131")
+    pendant = EvenementFactory(identifiant=a.identifiant, habilitation_id=a.pk, caisse="131")
+    autre = EvenementFactory(identifiant=b.identifiant, habilitation_id=b.pk, caisse="131")
     contenu = chercher(client).content.decode()
     lignes = dict(re.findall(r'data-id="(\d+)">(.*?)</tr>', contenu, re.S))
     assert "sous surveillance" in lignes[str(pendant.pk)]
@@ -316,7 +308,7 @@ def test_les_recherches_et_messages_se_filtrent_et_se_voient_de_la_caf_du_dossie
     """Issue 12: a lookup found by a 161 agent in a 131 dossier is seen by 131's officer, under
     its own genre; a Dialogue message of our agent too."""
     a, b, c = monde
-    recherche = evenement(
+    recherche = EvenementFactory(
         type=TypeEvenement.RECHERCHE,
         identifiant=c.identifiant,
         habilitation_id=c.pk,
@@ -325,7 +317,7 @@ def test_les_recherches_et_messages_se_filtrent_et_se_voient_de_la_caf_du_dossie
         numero_allocataire="5555555",
         motif="dossier trouvé",
     )
-    message = evenement(
+    message = EvenementFactory(
         type=TypeEvenement.DIALOGUE, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", motif="message"
     )
     assert ids(chercher(client, genre="recherche")) == [recherche.pk]

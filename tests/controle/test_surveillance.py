@@ -11,31 +11,16 @@ from django.utils import timezone
 
 from controle.models import MiseSousSurveillance
 from controle.surveillance import evenements_surveilles, habilitations_surveillees, mettre_sous_surveillance
-from habilitations.models import EtatHabilitation, Role
-from journal.models import Evenement, Resultat, TypeEvenement
+from habilitations.models import EtatHabilitation
+from journal.models import Evenement, TypeEvenement
 from tests.conftest import connecter_au_admin
-from tests.factories import ConventionFactory, HabilitationFactory, StaffFactory, caisse
+from tests.factories import ConventionFactory, EvenementFactory, HabilitationFactory, caisse
 from tests.outils import texte
 
 PARIS = ZoneInfo("Europe/Paris")
 LISTE = "/gestion/controle/surveillances/"
 NOUVELLE = "/gestion/controle/surveillances/nouvelle/"
 SIGNALES = "/gestion/controle/surveillances/evenements/"
-
-
-@pytest.fixture
-def officier_131(db):
-    return StaffFactory(username="rssi.131", caisse=caisse("131"), role=Role.SECURITE)
-
-
-@pytest.fixture
-def officier_161(db):
-    return StaffFactory(username="rssi.161", caisse=caisse("161"), role=Role.SECURITE)
-
-
-@pytest.fixture
-def officier(client, officier_131):
-    return connecter_au_admin(client, officier_131)
 
 
 def dans(jours: int) -> str:
@@ -47,31 +32,16 @@ def creer(client, **donnees):
     return client.post(NOUVELLE, {k: v for k, v in donnees.items() if v is not None})
 
 
-def evenement(habilitation, horodatage, **champs):
-    numero = habilitation.convention.caisse.numero
-    valeurs = {
-        "type": TypeEvenement.CONSULTATION,
-        "resultat": Resultat.SUCCES,
-        "identifiant": habilitation.identifiant,
-        "habilitation_id": habilitation.pk,
-        "caisse": numero,
-        "caisse_dossier": numero,
-        "numero_allocataire": "1000001",
-        **champs,
-    }
-    return Evenement.objects.create(horodatage=horodatage, **valeurs)
-
-
 def journal_surveillance(officier):
     return Evenement.objects.filter(type=TypeEvenement.SURVEILLANCE, identifiant=officier.username)
 
 
 def test_mise_sous_surveillance_d_une_habilitation(officier, officier_131):
     habilitation = HabilitationFactory()
-    reponse = creer(officier, habilitation=habilitation.pk)
+    reponse = creer(officier, habilitation=habilitation.public_id)
     surveillance = MiseSousSurveillance.objects.get()
     assert reponse.status_code == 302
-    assert reponse["Location"] == f"/gestion/controle/surveillances/{surveillance.pk}/"
+    assert reponse["Location"] == f"/gestion/controle/surveillances/{surveillance.public_id}/"
     assert surveillance.habilitation == habilitation and surveillance.convention is None
     assert surveillance.caisse == caisse("131") and surveillance.decidee_par == officier_131
     # Until the end of the chosen day, Paris time.
@@ -107,14 +77,14 @@ def test_validation_du_formulaire(officier, cas):
     habilitation = HabilitationFactory()
     autre_caf = HabilitationFactory(convention=ConventionFactory(caisse=caisse("161")))
     donnees = {
-        "sans_motif": {"habilitation": habilitation.pk, "motif": ""},
-        "fin_aujourd_hui": {"habilitation": habilitation.pk, "fin": dans(0)},
-        "fin_passee": {"habilitation": habilitation.pk, "fin": dans(-3)},
-        "les_deux": {"habilitation": habilitation.pk, "convention": habilitation.convention.pk},
+        "sans_motif": {"habilitation": habilitation.public_id, "motif": ""},
+        "fin_aujourd_hui": {"habilitation": habilitation.public_id, "fin": dans(0)},
+        "fin_passee": {"habilitation": habilitation.public_id, "fin": dans(-3)},
+        "les_deux": {"habilitation": habilitation.public_id, "convention": habilitation.convention.public_id},
         "aucun_sujet": {},
         # Forged keys of Caf 161's subjects: not among the choices offered to a 131 officer.
-        "habilitation_autre_caf": {"habilitation": autre_caf.pk},
-        "convention_autre_caf": {"convention": autre_caf.convention.pk},
+        "habilitation_autre_caf": {"habilitation": autre_caf.public_id},
+        "convention_autre_caf": {"convention": autre_caf.convention.public_id},
     }[cas]
     reponse = creer(officier, **donnees)
     assert reponse.status_code == 200
@@ -126,10 +96,10 @@ def test_validation_du_formulaire(officier, cas):
 def test_les_choix_ne_listent_que_la_caf_de_l_officier(officier):
     habilitation = HabilitationFactory()
     autre_caf = HabilitationFactory(convention=ConventionFactory(caisse=caisse("161")))
-    page = texte(officier.get(NOUVELLE, {"habilitation": habilitation.pk}))
+    page = texte(officier.get(NOUVELLE, {"habilitation": habilitation.public_id}))
     assert habilitation.identifiant in page
     assert autre_caf.identifiant not in page
-    assert f'<option value="{habilitation.pk}" selected>' in page
+    assert f'<option value="{habilitation.public_id}" selected>' in page
 
 
 def test_avec_suspension_l_agent_perd_l_acces_au_portail(officier, officier_131):
@@ -138,7 +108,7 @@ def test_avec_suspension_l_agent_perd_l_acces_au_portail(officier, officier_131)
     agent.force_login(habilitation.user)
     assert agent.get("/portail/").status_code == 200
 
-    creer(officier, habilitation=habilitation.pk, suspendre="on")
+    creer(officier, habilitation=habilitation.public_id, suspendre="on")
     habilitation.refresh_from_db()
     assert habilitation.etat == EtatHabilitation.SUSPENDUE
     assert Evenement.objects.filter(
@@ -153,7 +123,7 @@ def test_surveillance_d_une_convention_entiere(officier, officier_131):
     deja_suspendue = HabilitationFactory(convention=convention, etat=EtatHabilitation.SUSPENDUE)
     hors_convention = HabilitationFactory()
 
-    creer(officier, convention=convention.pk, suspendre="on")
+    creer(officier, convention=convention.public_id, suspendre="on")
     surveillance = MiseSousSurveillance.objects.get()
     assert surveillance.convention == convention and surveillance.habilitation is None
     for habilitation in actives:
@@ -173,30 +143,36 @@ def test_surveillance_d_une_convention_entiere(officier, officier_131):
 
 def test_evenements_signales(officier, officier_131):
     surveillee, autre = HabilitationFactory(), HabilitationFactory()
-    avant = evenement(surveillee, timezone.now() - timedelta(hours=1))
-    creer(officier, habilitation=surveillee.pk)
+    avant = EvenementFactory(habilitation=surveillee, horodatage=timezone.now() - timedelta(hours=1), consultation=True)
+    creer(officier, habilitation=surveillee.public_id)
     surveillance = MiseSousSurveillance.objects.get()
-    pendant = [evenement(surveillee, timezone.now() + timedelta(seconds=n)) for n in (1, 2)]
-    evenement(autre, timezone.now())
+    pendant = [
+        EvenementFactory(habilitation=surveillee, horodatage=timezone.now() + timedelta(seconds=n), consultation=True)
+        for n in (1, 2)
+    ]
+    EvenementFactory(habilitation=autre, horodatage=timezone.now(), consultation=True)
 
     assert list(evenements_surveilles("131", surveillance)) == pendant[::-1]
     assert list(evenements_surveilles(caisse("131"))) == pendant[::-1]
     assert avant not in evenements_surveilles("131")
     assert not evenements_surveilles("161").exists()
 
-    for url in (f"/gestion/controle/surveillances/{surveillance.pk}/", SIGNALES):
+    for url in (f"/gestion/controle/surveillances/{surveillance.public_id}/", SIGNALES):
         page = texte(officier.get(url))
         assert re.findall(r'class="evenement-signale" data-id="(\d+)"', page) == [str(e.pk) for e in pendant[::-1]]
 
 
 def test_pagination_suivant(officier):
     habilitation = HabilitationFactory()
-    creer(officier, habilitation=habilitation.pk)
+    creer(officier, habilitation=habilitation.public_id)
     surveillance = MiseSousSurveillance.objects.get()
     instant = timezone.now() + timedelta(minutes=1)
     # 55 events, some sharing one instant: the keyset on (horodatage, id) loses none.
-    crees = [evenement(habilitation, instant + timedelta(seconds=n // 3)) for n in range(55)]
-    url = f"/gestion/controle/surveillances/{surveillance.pk}/"
+    crees = [
+        EvenementFactory(habilitation=habilitation, horodatage=instant + timedelta(seconds=n // 3), consultation=True)
+        for n in range(55)
+    ]
+    url = f"/gestion/controle/surveillances/{surveillance.public_id}/"
     page = texte(officier.get(url))
     premiere = re.findall(r'class="evenement-signale" data-id="(\d+)"', page)
     assert len(premiere) == 50
@@ -211,11 +187,11 @@ def test_pagination_suivant(officier):
 
 def test_levee_journalisee_et_fin_du_signalement(officier, officier_131):
     habilitation = HabilitationFactory()
-    creer(officier, habilitation=habilitation.pk)
+    creer(officier, habilitation=habilitation.public_id)
     surveillance = MiseSousSurveillance.objects.get()
-    pendant = evenement(habilitation, timezone.now())
+    pendant = EvenementFactory(habilitation=habilitation, horodatage=timezone.now(), consultation=True)
 
-    reponse = officier.post(f"/gestion/controle/surveillances/{surveillance.pk}/lever/", {"motif_levee": "Levée"})
+    reponse = officier.post(f"/gestion/controle/surveillances/{surveillance.public_id}/lever/", {"motif_levee": "Levée"})
     assert reponse.status_code == 302
     surveillance.refresh_from_db()
     assert surveillance.levee_le is not None and surveillance.levee_par == officier_131
@@ -223,14 +199,16 @@ def test_levee_journalisee_et_fin_du_signalement(officier, officier_131):
     levee = journal_surveillance(officier_131).get(motif="levée de la surveillance")
     assert levee.details["surveillance"] == surveillance.pk and levee.acteur == officier_131.username
 
-    apres = evenement(habilitation, timezone.now() + timedelta(minutes=5))
+    apres = EvenementFactory(
+        habilitation=habilitation, horodatage=timezone.now() + timedelta(minutes=5), consultation=True
+    )
     assert list(evenements_surveilles("131")) == [pendant]
     assert apres not in evenements_surveilles("131", surveillance)
     intervalles = habilitations_surveillees("131", surveillance.debut, timezone.now() + timedelta(days=1))
     assert intervalles == {habilitation.pk: [(surveillance.debut, surveillance.levee_le)]}
-    assert "Lever la surveillance" not in texte(officier.get(f"/gestion/controle/surveillances/{surveillance.pk}/"))
+    assert "Lever la surveillance" not in texte(officier.get(f"/gestion/controle/surveillances/{surveillance.public_id}/"))
     # Lifting twice changes nothing.
-    officier.post(f"/gestion/controle/surveillances/{surveillance.pk}/lever/")
+    officier.post(f"/gestion/controle/surveillances/{surveillance.public_id}/lever/")
     assert journal_surveillance(officier_131).filter(motif="levée de la surveillance").count() == 1
 
 
@@ -256,8 +234,8 @@ def test_chaque_page_journalise_sa_lecture(officier, officier_131):
     habilitation = HabilitationFactory()
     for url in (LISTE, NOUVELLE, SIGNALES):
         assert officier.get(url).status_code == 200
-    creer(officier, habilitation=habilitation.pk)
-    officier.get(f"/gestion/controle/surveillances/{MiseSousSurveillance.objects.get().pk}/")
+    creer(officier, habilitation=habilitation.public_id)
+    officier.get(f"/gestion/controle/surveillances/{MiseSousSurveillance.objects.get().public_id}/")
     lectures = Evenement.objects.filter(type=TypeEvenement.CONTROLE, identifiant=officier_131.username)
     assert lectures.count() == 5
     assert set(lectures.values_list("motif", flat=True)) == {"surveillance"}
@@ -273,8 +251,8 @@ def pages(surveillance):
         ("get", LISTE),
         ("get", NOUVELLE),
         ("get", SIGNALES),
-        ("get", f"/gestion/controle/surveillances/{surveillance.pk}/"),
-        ("post", f"/gestion/controle/surveillances/{surveillance.pk}/lever/"),
+        ("get", f"/gestion/controle/surveillances/{surveillance.public_id}/"),
+        ("post", f"/gestion/controle/surveillances/{surveillance.public_id}/lever/"),
     ]
 
 
@@ -313,13 +291,13 @@ def test_refus_a_l_agent_partenaire(client, surveillance_131):
 
 def test_l_officier_d_une_autre_caf(client, officier_161, surveillance_131):
     connecter_au_admin(client, officier_161)
-    for url in (f"/gestion/controle/surveillances/{surveillance_131.pk}/",):
+    for url in (f"/gestion/controle/surveillances/{surveillance_131.public_id}/",):
         assert client.get(url).status_code == 403
-    assert client.post(f"/gestion/controle/surveillances/{surveillance_131.pk}/lever/").status_code == 403
+    assert client.post(f"/gestion/controle/surveillances/{surveillance_131.public_id}/lever/").status_code == 403
     assert Evenement.objects.filter(type=TypeEvenement.REFUS, identifiant=officier_161.username).count() == 2
     surveillance_131.refresh_from_db()
     assert surveillance_131.levee_le is None
     # His own pages show nothing of Caf 131.
     assert surveillance_131.habilitation.identifiant not in texte(client.get(LISTE))
-    evenement(surveillance_131.habilitation, timezone.now())
+    EvenementFactory(habilitation=surveillance_131.habilitation, horodatage=timezone.now(), consultation=True)
     assert "evenement-signale" not in texte(client.get(SIGNALES))

@@ -5,32 +5,20 @@ Caf's own journal; and the "Pulvérisation d'identifiants" indicator (defect 9).
 import re
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from controle import indicateurs as ind
-from habilitations.models import Role
 from journal.models import Evenement, Resultat, TypeEvenement
 from tests.conftest import connecter_au_admin
-from tests.factories import ConventionFactory, HabilitationFactory, StaffFactory, caisse
+from tests.factories import ConventionFactory, EvenementFactory, HabilitationFactory, caisse
 from tests.outils import texte
 
 URL = "/gestion/controle/journal/identifiants-inconnus/"
 INDICATEURS = "/gestion/controle/indicateurs/"
 MAINTENANT = timezone.now().replace(microsecond=0)
-
-
-@pytest.fixture
-def officier_131(db):
-    return StaffFactory(username="securite.131", caisse=caisse("131"), role=Role.SECURITE)
-
-
-@pytest.fixture
-def officier_161(db):
-    return StaffFactory(username="securite.161", caisse=caisse("161"), role=Role.SECURITE)
 
 
 def essayer(identifiant, adresse="203.0.113.7", mot_de_passe="Xy7zW3"):
@@ -49,15 +37,6 @@ def ouvrir(officier, url=URL, **parametres):
 
 def ids(reponse):
     return [int(i) for i in re.findall(r'class="evenement" data-id="(\d+)"', reponse.content.decode())]
-
-
-def evenement(**champs):
-    champs.setdefault("type", TypeEvenement.CONNEXION)
-    champs.setdefault("resultat", Resultat.ECHEC)
-    champs.setdefault("motif", "identifiant inconnu")
-    champs.setdefault("horodatage", MAINTENANT - timedelta(hours=1))
-    champs.setdefault("adresse_ip", "203.0.113.7")
-    return Evenement.objects.create(**champs)
 
 
 # --- The page ---------------------------------------------------------------------------
@@ -112,19 +91,44 @@ def test_les_refus_de_la_limite_par_adresse_y_sont_aussi(officier_161, settings)
 
 
 def test_seuls_les_echecs_sans_caf_y_sont(officier_131):
-    inconnu = evenement(identifiant="ZZZZ9999")
-    verrou = evenement(identifiant="ZZZZ9999", type=TypeEvenement.VERROUILLAGE, resultat=Resultat.SUCCES)
-    evenement(identifiant="AAAA1111", caisse="131", motif="mot de passe erroné")  # a Caf's
-    evenement(identifiant="BBBB2222", caisse="161", motif="mot de passe erroné")  # another Caf's
-    evenement(identifiant="admin", resultat=Resultat.SUCCES, motif="")  # a success, even without Caf
-    evenement(identifiant="CCCC3333", type=TypeEvenement.REFUS, resultat=Resultat.REFUS)  # not a login
+    inconnu = EvenementFactory(tentative_inconnue=True, identifiant="ZZZZ9999")
+    verrou = EvenementFactory(
+        tentative_inconnue=True, identifiant="ZZZZ9999", type=TypeEvenement.VERROUILLAGE, resultat=Resultat.SUCCES
+    )
+    EvenementFactory(
+        tentative_inconnue=True, identifiant="AAAA1111", caisse="131", motif="mot de passe erroné"
+    )  # a Caf's
+    EvenementFactory(
+        tentative_inconnue=True, identifiant="BBBB2222", caisse="161", motif="mot de passe erroné"
+    )  # another Caf's
+    EvenementFactory(
+        tentative_inconnue=True, identifiant="admin", resultat=Resultat.SUCCES, motif=""
+    )  # a success, even without Caf
+    EvenementFactory(
+        tentative_inconnue=True, identifiant="CCCC3333", type=TypeEvenement.REFUS, resultat=Resultat.REFUS
+    )  # not a login
     assert sorted(ids(ouvrir(officier_131))) == sorted([inconnu.pk, verrou.pk])
 
 
 def test_filtres_par_periode_et_par_adresse(officier_131):
-    hier = evenement(identifiant="HIER0001", horodatage=MAINTENANT - timedelta(days=1), adresse_ip="192.0.2.1")
-    avant = evenement(identifiant="AVANT001", horodatage=MAINTENANT - timedelta(days=10), adresse_ip="192.0.2.1")
-    ailleurs = evenement(identifiant="AILLEURS", horodatage=MAINTENANT - timedelta(days=1), adresse_ip="192.0.2.2")
+    hier = EvenementFactory(
+        tentative_inconnue=True,
+        identifiant="HIER0001",
+        horodatage=MAINTENANT - timedelta(days=1),
+        adresse_ip="192.0.2.1",
+    )
+    avant = EvenementFactory(
+        tentative_inconnue=True,
+        identifiant="AVANT001",
+        horodatage=MAINTENANT - timedelta(days=10),
+        adresse_ip="192.0.2.1",
+    )
+    ailleurs = EvenementFactory(
+        tentative_inconnue=True,
+        identifiant="AILLEURS",
+        horodatage=MAINTENANT - timedelta(days=1),
+        adresse_ip="192.0.2.2",
+    )
     jour = timezone.localdate(MAINTENANT - timedelta(days=1)).isoformat()
 
     assert ids(ouvrir(officier_131, adresse_ip="192.0.2.1")) == [hier.pk, avant.pk]
@@ -144,9 +148,15 @@ def test_pagination_par_cle_sans_doublon_ni_trou_ni_offset(officier_131):
     attendus = []
     for i in range(120):  # many sharing their horodatage: ties broken by id
         attendus.append(
-            evenement(identifiant=f"ESSAI{i:03d}", horodatage=MAINTENANT - timedelta(days=2, minutes=i // 7))
+            EvenementFactory(
+                tentative_inconnue=True,
+                identifiant=f"ESSAI{i:03d}",
+                horodatage=MAINTENANT - timedelta(days=2, minutes=i // 7),
+            )
         )
-    evenement(identifiant="AAAA1111", caisse="131", horodatage=MAINTENANT - timedelta(days=2))  # never here
+    EvenementFactory(
+        tentative_inconnue=True, identifiant="AAAA1111", caisse="131", horodatage=MAINTENANT - timedelta(days=2)
+    )  # never here
     attendus.sort(key=lambda e: (e.horodatage, e.pk), reverse=True)
 
     client = connecter_au_admin(Client(), officier_131)
@@ -185,7 +195,7 @@ def test_anonyme_renvoye_a_la_connexion_du_personnel(client, db):
 
 
 def test_un_gestionnaire_est_refuse_et_journalise(admin_131, gestionnaire_131):
-    evenement(identifiant="ZZZZ9999")
+    EvenementFactory(tentative_inconnue=True, identifiant="ZZZZ9999")
     reponse = admin_131.get(URL)
     assert reponse.status_code == 403
     assert "ZZZZ9999" not in texte(reponse)
@@ -276,11 +286,19 @@ def test_une_adresse_qui_essaie_cinq_identifiants_est_signalee(officier_131, off
 
 def test_un_refus_de_la_limite_sur_un_identifiant_de_la_caf_compte_pour_elle(db):
     connue = HabilitationFactory()  # Caf 131
-    evenement(identifiant=connue.identifiant, motif="trop d'échecs depuis cette adresse")  # caisse ""
-    evenement(identifiant="ZZZZ9999")
-    evenement(identifiant="YYYY8888", resultat=Resultat.REFUS, motif="identifiant verrouillé")
-    evenement(identifiant="XXXX7777", resultat=Resultat.SUCCES, motif="")  # a success is no failure
-    evenement(identifiant="WWWW6666", horodatage=MAINTENANT - timedelta(days=60))  # outside the period
+    EvenementFactory(
+        tentative_inconnue=True, identifiant=connue.identifiant, motif="trop d'échecs depuis cette adresse"
+    )  # caisse ""
+    EvenementFactory(tentative_inconnue=True, identifiant="ZZZZ9999")
+    EvenementFactory(
+        tentative_inconnue=True, identifiant="YYYY8888", resultat=Resultat.REFUS, motif="identifiant verrouillé"
+    )
+    EvenementFactory(
+        tentative_inconnue=True, identifiant="XXXX7777", resultat=Resultat.SUCCES, motif=""
+    )  # a success is no failure
+    EvenementFactory(
+        tentative_inconnue=True, identifiant="WWWW6666", horodatage=MAINTENANT - timedelta(days=60)
+    )  # outside the period
     (ligne,) = ind.pulverisation("131").adresses
     assert (ligne["adresse_ip"], ligne["identifiants"], ligne["echecs"]) == ("203.0.113.7", 3, 3)
     assert (ligne["identifiants_caisse"], ligne["echecs_caisse"], ligne["signalee"]) == (1, 1, False)
@@ -289,7 +307,7 @@ def test_un_refus_de_la_limite_sur_un_identifiant_de_la_caf_compte_pour_elle(db)
 
 def test_l_indicateur_est_une_seule_requete(db):
     for n in range(30):
-        evenement(identifiant=f"ESSAI{n:03d}", adresse_ip=f"192.0.2.{n % 3}")
+        EvenementFactory(tentative_inconnue=True, identifiant=f"ESSAI{n:03d}", adresse_ip=f"192.0.2.{n % 3}")
     with CaptureQueriesContext(connection) as requetes:
         resultat = ind.pulverisation("131")
     assert len(requetes.captured_queries) == 1
@@ -301,6 +319,6 @@ def test_l_indicateur_est_borne(db, monkeypatch):
     monkeypatch.setattr(ind, "LIMITE_ADRESSES", 2)
     for n in range(3):
         for m in range(2):
-            evenement(identifiant=f"ESSAI{n}{m}", adresse_ip=f"192.0.2.{n}")
+            EvenementFactory(tentative_inconnue=True, identifiant=f"ESSAI{n}{m}", adresse_ip=f"192.0.2.{n}")
     resultat = ind.pulverisation("131")
     assert len(resultat.adresses) == 2 and resultat.tronquee

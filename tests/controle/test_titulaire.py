@@ -10,19 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from habilitations.models import Role
 from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
-from tests.conftest import connecter_au_admin
-from tests.factories import HabilitationFactory, StaffFactory, caisse
+from tests.factories import HabilitationFactory
 from tests.outils import texte
-
-
-@pytest.fixture
-def officier(client, db):
-    officier = StaffFactory(username="securite.131", caisse=caisse("131"), role=Role.SECURITE)
-    connecter_au_admin(client, officier)
-    return officier
 
 
 @pytest.fixture
@@ -58,12 +49,12 @@ def test_la_recherche_montre_le_titulaire_au_moment_de_l_evenement(client, offic
     page = texte(client.get("/gestion/controle/journal/", {"genre": "gestion"}))
     assert titulaire_de(page, ancien) == "ANCIEN Camille"
     assert titulaire_de(page, actuel) == "NOUVEAU Camille"
-    assert f'href="/gestion/controle/journal/habilitations/{habilitation.pk}/">ANCIEN Camille</a>' in page
+    assert f'href="/gestion/controle/journal/habilitations/{habilitation.public_id}/">ANCIEN Camille</a>' in page
 
 
 def test_la_chronologie_aussi(client, officier, evenements):
     habilitation, ancien, actuel = evenements
-    page = texte(client.get(f"/gestion/controle/journal/habilitations/{habilitation.pk}/"))
+    page = texte(client.get(f"/gestion/controle/journal/habilitations/{habilitation.public_id}/"))
     assert titulaire_de(page, ancien) == "ANCIEN Camille"
     assert titulaire_de(page, actuel) == "NOUVEAU Camille"
 

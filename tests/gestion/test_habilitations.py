@@ -499,7 +499,7 @@ def test_la_chronologie_de_l_officier_montre_creation_et_modifications(admin_131
     admin_131.post(url(habilitation), donnees_de(habilitation, nom="DURAND"))
 
     officier = connecter_au_admin(Client(), StaffFactory(username="securite.chrono", role="securite", caisse=caf_131))
-    page = texte(officier.get(reverse("controle:chronologie", args=[habilitation.pk])))
+    page = texte(officier.get(reverse("controle:chronologie", args=[habilitation.public_id])))
     assert f"création : habilitation {habilitation.identifiant}" in page
     assert f"modification : habilitation {habilitation.identifiant}" in page
     # Each event names the holder as he was then.
