@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import models
 
 from conventions.models import Convention, Partenaire
-from dossiers.demo import CAISSES_DEMO, DOSSIERS_DOCUMENTES
+from demo.dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES
 from habilitations.models import EtatHabilitation, Habilitation, User
 from profils.definitions import PROFILS
 

@@ -12,6 +12,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 from .base import *  # noqa: E402,F403
 
+# The deterministic demo world (`manage.py demo`): a development tool, never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Serve static files straight from the source folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from demo.dossiers import creer_dossier
 from dialogue.models import Message
 from dossiers.consultation import SESSION_DOSSIER
-from dossiers.demo import creer_dossier
 from journal.models import Evenement, TypeEvenement
 from tests.factories import HabilitationFactory, caisse
 from tests.outils import texte

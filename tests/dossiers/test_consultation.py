@@ -17,9 +17,9 @@ from django.db import DatabaseError
 from django.test import Client
 from django.utils import timezone
 
+from demo.dossiers import creer_dossier
 from dossiers import lecture, views
 from dossiers.consultation import MESSAGE_INTROUVABLE, MESSAGE_OPPOSITION, SESSION_DOSSIER
-from dossiers.demo import creer_dossier
 from dossiers.models import Dossier, Personne, Role
 from habilitations.models import EtatHabilitation
 from journal.models import Evenement, Resultat, TypeEvenement

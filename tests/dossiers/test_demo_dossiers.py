@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from conventions.models import Caisse
-from dossiers import demo
-from dossiers.demo import (
+from demo import dossiers as demo
+from demo.dossiers import (
     CAISSES_DEMO,
     COMMUNES,
     DOSSIERS_DOCUMENTES,

@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dossiers.demo import creer_dossier
+from demo.dossiers import creer_dossier
 from dossiers.models import (
     Civilite,
     Courrier,

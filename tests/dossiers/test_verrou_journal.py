@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from demo.dossiers import creer_dossier
 from dossiers import lecture
-from dossiers.demo import creer_dossier
 from journal.ecriture import enregistrer
 from journal.models import Evenement, Resultat, TypeEvenement
 from tests.conftest import seulement_postgresql

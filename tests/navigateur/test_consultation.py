@@ -15,8 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demo.dossiers import creer_dossier
 from dossiers.consultation import MESSAGE_INTROUVABLE
-from dossiers.demo import creer_dossier
 from dossiers.models import Personne, Role
 from profils.rubriques import acces, rubriques_du_profil
 from tests.factories import MOT_DE_PASSE_PARTENAIRE, ConventionFactory, HabilitationFactory, caisse

@@ -3,7 +3,7 @@
 Partners and conventions of several Cafs covering every profile of the matrix and the
 three access scopes, one active habilitation per profile with a known password, and Caf
 staff and security officers of two Cafs, and allocataire dossiers in every demo Caf (the
-documented ones of `dossiers.demo.DOSSIERS_DOCUMENTES`, then generated ones). Running it twice
+documented ones of `demo.dossiers.DOSSIERS_DOCUMENTES`, then generated ones). Running it twice
 changes nothing: every record is looked up by its natural key first, and passwords are set
 only when a record is made. The documented dossiers are the exception: they are recreated on
 each run, so that they are back to their documented state and dated up to today.
@@ -25,10 +25,10 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from controle.demo import journal_de_demo
 from conventions.models import Caisse, CategoriePartenaire, Convention, DesignationResponsable, Partenaire, Portee
 from conventions.validators import luhn_valide
-from dossiers.demo import CAISSES_DEMO, DOSSIERS_DOCUMENTES, LIBELLES_CAS, generer_dossiers, recreer_dossiers_documentes
+from demo.dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES, LIBELLES_CAS, generer_dossiers, recreer_dossiers_documentes
+from demo.journal import journal_de_demo
 from dossiers.models import Personne
 from dossiers.models import Role as RoleDossier
 from habilitations import verrou_personnel

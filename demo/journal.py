@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from dossiers.demo import DOSSIERS_DOCUMENTES
+from demo.dossiers import DOSSIERS_DOCUMENTES
 from habilitations.models import EtatHabilitation, Habilitation
 from journal.chaine import ajouter
 from journal.models import Evenement, Resultat, TypeEvenement

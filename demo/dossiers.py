@@ -23,9 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from conventions.models import Caisse
-from profils.prestations import PRESTATIONS_LOGEMENT, Prestation
-
-from .models import (
+from dossiers.models import (
     AideLogement,
     Civilite,
     Courrier,
@@ -50,6 +48,7 @@ from .models import (
     TypeOccupation,
     TypePaiement,
 )
+from profils.prestations import PRESTATIONS_LOGEMENT, Prestation
 
 CAISSES_DEMO = ("131", "161", "541", "781", "831", "841", "171", "791", "861", "CMAF")
 DOSSIERS_DOCUMENTES = (
