@@ -7,6 +7,7 @@ password or a session key, so none can be stored.
 
 import ipaddress
 import re
+from datetime import datetime
 
 from django.conf import settings
 
@@ -51,7 +52,11 @@ def enregistrer(
     periode: str = "",
     details: dict | None = None,
     caisse_dossier: str = "",
+    horodatage: datetime | None = None,
 ) -> Evenement:
+    """Write one event at the end of its chain. `horodatage` is for a past that did not
+    happen through the portal (the demo's month of journal): every live action leaves it
+    out and takes the clock's time, the model's default."""
     evenement = Evenement(
         type=type,
         resultat=resultat,
@@ -67,6 +72,8 @@ def enregistrer(
         details=details or {},
         caisse_dossier=neutraliser(caisse_dossier, 4),
     )
+    if horodatage is not None:
+        evenement.horodatage = horodatage
     return chaine.ajouter(evenement)
 
 
