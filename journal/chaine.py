@@ -13,6 +13,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -48,7 +49,7 @@ def cle() -> bytes:
     return salted_hmac("cafpro.journal.chaine", "cle", algorithm="sha256").digest()
 
 
-def _valeur(champ: str, valeur) -> str:
+def _valeur(champ: str, valeur: object) -> str:
     if valeur is None:
         return ""
     if isinstance(valeur, datetime):
@@ -58,7 +59,7 @@ def _valeur(champ: str, valeur) -> str:
     return str(valeur)
 
 
-def empreinte(precedente: str, valeurs: dict) -> str:
+def empreinte(precedente: str, valeurs: dict[str, Any]) -> str:
     contenu = "\x1f".join(_valeur(champ, valeurs[champ]) for champ in CHAMPS)
     return hmac.new(cle(), f"{precedente}\x1e{contenu}".encode(), hashlib.sha256).hexdigest()
 
@@ -99,7 +100,7 @@ class Rupture:
     evenement_id: int | None
     raison: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         chaine = self.chaine or "(sans caisse)"
         ou = f"rang {self.rang}" if self.rang is not None else "fin de chaîne"
         ident = f", événement n° {self.evenement_id}" if self.evenement_id else ""
@@ -161,7 +162,7 @@ def evenements_hors_chaine() -> Rupture | None:
 # --- Anchors kept outside the database -----------------------------------------------------
 
 
-def ancrages() -> list[dict]:
+def ancrages() -> list[dict[str, Any]]:
     """The signed state of every chain's head, to be kept outside the database (a file, syslog):
     deleting the end of a chain, or a whole chain with its head, is then found."""
     lignes = []
@@ -172,7 +173,7 @@ def ancrages() -> list[dict]:
     return lignes
 
 
-def verifier_ancrage(ancre: dict) -> Rupture | None:
+def verifier_ancrage(ancre: dict[str, Any]) -> Rupture | None:
     """The chain still reaches the anchored link, with the same hash (or a seal covers it)."""
     chaine, rang = ancre["chaine"], int(ancre["rang"])
     message = f"{chaine}|{rang}|{ancre['empreinte']}"

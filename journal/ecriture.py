@@ -8,8 +8,10 @@ password or a session key, so none can be stored.
 import ipaddress
 import re
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from . import chaine
 from .models import Evenement, Resultat, TypeEvenement
@@ -24,24 +26,24 @@ def neutraliser(texte: str, longueur: int) -> str:
     return _CONTROLE.sub(" ", str(texte or ""))[:longueur]
 
 
-def adresse_client(request) -> str | None:
+def adresse_client(request: HttpRequest | None) -> str | None:
     """The client's address: the socket's peer, or the proxy's record of it when a
     configured number of trusted proxies stands in front (never a raw X-Forwarded-For)."""
     if request is None:
         return None
     proxies = getattr(settings, "CAFPRO_TRUSTED_PROXIES", 0)
     if proxies:
-        chaine = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        chaine: list[str] = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(chaine) >= proxies:
             return chaine[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    return str(request.META.get("REMOTE_ADDR") or "") or None
 
 
 def enregistrer(
     type: TypeEvenement,
     resultat: Resultat,
     *,
-    request=None,
+    request: HttpRequest | None = None,
     motif: str = "",
     identifiant: str = "",
     habilitation_id: int | None = None,
@@ -50,7 +52,7 @@ def enregistrer(
     numero_allocataire: str = "",
     rubrique: str = "",
     periode: str = "",
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
     caisse_dossier: str = "",
     horodatage: datetime | None = None,
 ) -> Evenement:

@@ -81,7 +81,7 @@ class Evenement(models.Model):
             models.Index(fields=["caisse", "rang"], name="journal_evt_chaine_rang_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.horodatage:%d/%m/%Y %H:%M:%S} {self.get_type_display()} {self.identifiant}"
 
 
@@ -95,7 +95,7 @@ class TeteChaine(models.Model):
     class Meta:
         verbose_name = "tête de chaîne du journal"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.chaine or '(sans caisse)'} #{self.rang}"
 
 
@@ -115,5 +115,5 @@ class SceauPurge(models.Model):
         verbose_name_plural = "sceaux de purge du journal"
         ordering = ["chaine", "-rang"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.chaine or '(sans caisse)'} jusqu'au rang {self.rang}"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 TABLE = "journal_evenement"
 _NOM = re.compile(rf"{TABLE}_p(\d{{4}})_(\d{{2}})")
@@ -37,12 +38,12 @@ def bornes(mois: date) -> tuple[datetime, datetime]:
     return datetime(mois.year, mois.month, 1, tzinfo=UTC), datetime(suivant.year, suivant.month, 1, tzinfo=UTC)
 
 
-def existantes(curseur) -> dict[date, str]:
+def existantes(curseur: CursorWrapper) -> dict[date, str]:
     curseur.execute(
         "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
         [TABLE],
     )
-    mois = {}
+    mois: dict[date, str] = {}
     for (relname,) in curseur.fetchall():
         trouve = _NOM.fullmatch(relname)
         if trouve:
@@ -50,7 +51,7 @@ def existantes(curseur) -> dict[date, str]:
     return mois
 
 
-def creer(curseur, mois: date) -> bool:
+def creer(curseur: CursorWrapper, mois: date) -> bool:
     """Create one month's partition, unless the default partition already holds events of that
     month (PostgreSQL would refuse it): they stay there, and are still read and purged."""
     debut, fin = bornes(mois)
@@ -88,7 +89,9 @@ def preparer(aujourd_hui: date, mois_d_avance: int = 3, depuis: date | None = No
     return crees
 
 
-def supprimer_avant(curseur, avant: datetime, peut_supprimer: Callable[[datetime, datetime], bool]) -> list[str]:
+def supprimer_avant(
+    curseur: CursorWrapper, avant: datetime, peut_supprimer: Callable[[datetime, datetime], bool]
+) -> list[str]:
     """Drop the whole months that end before `avant` and that `peut_supprimer` allows."""
     if not actif():
         return []

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from . import partitions
-from .chaine import signature_sceau, verifier_chaine
+from .chaine import Rupture, signature_sceau, verifier_chaine
 from .ecriture import enregistrer
 from .models import Evenement, Resultat, SceauPurge, TeteChaine, TypeEvenement
 
@@ -29,7 +30,7 @@ class BilanPurge:
     partitions_supprimees: list[str] = field(default_factory=list)
     partitions_creees: list[str] = field(default_factory=list)
     # Chains not purged because their segment does not verify: tampering is never sealed over.
-    ruptures: list = field(default_factory=list)
+    ruptures: list[Rupture] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -59,7 +60,7 @@ def prevoir(avant: datetime) -> BilanPurge:
     return bilan
 
 
-def _mode_maintenance(curseur) -> None:
+def _mode_maintenance(curseur: CursorWrapper) -> None:
     if connection.vendor == "postgresql":
         curseur.execute("SET LOCAL cafpro.maintenance_journal = 'on'")
 
@@ -79,15 +80,16 @@ def purger(avant: datetime, acteur: str = "journal_purge") -> BilanPurge:
             if rupture is not None:
                 bilan.ruptures.append(rupture)
                 continue
-            fin = Evenement.objects.filter(caisse=tete.chaine, rang=dernier).values("empreinte").first()
+            # Verified just above, under the head's lock: the event of that rank is there, once.
+            empreinte_fin = Evenement.objects.values_list("empreinte", flat=True).get(caisse=tete.chaine, rang=dernier)
             nombre = dernier - debut  # the segment verified: every rank is there once
             SceauPurge.objects.create(
                 chaine=tete.chaine,
                 rang=dernier,
-                empreinte=fin["empreinte"],
+                empreinte=empreinte_fin,
                 nombre=nombre,
                 avant=avant,
-                signature=signature_sceau(tete.chaine, dernier, fin["empreinte"], nombre, avant),
+                signature=signature_sceau(tete.chaine, dernier, empreinte_fin, nombre, avant),
             )
             bilan.par_chaine[tete.chaine] = nombre
         # Whole months first (PostgreSQL), then what is left of each sealed prefix.

@@ -14,6 +14,7 @@ Pure rules: no other app of the project is imported.
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from .definitions import PROFILS
 from .prestations import PRESTATIONS_AIDE_JURIDICTIONNELLE, PRESTATIONS_LOGEMENT
@@ -379,7 +380,7 @@ def _seulement(*codes: str) -> frozenset[str]:
 
 
 # Narrower field lists, depths and prestations, by (profile, rubrique).
-_RESTRICTIONS: dict[tuple[str, str], dict] = {
+_RESTRICTIONS: dict[tuple[str, str], dict[str, Any]] = {
     # T12, greffiers des bureaux d'aide juridictionnelle: 02-… annexe 3 and manuel, "Profil T12".
     ("T12", "paiements"): {
         "champs": _seulement("periode", "date_paiement", "montant_total"),

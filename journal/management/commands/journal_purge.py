@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
@@ -14,17 +15,17 @@ class Command(BaseCommand):
         "(CAFPRO_JOURNAL_RETENTION_JOURS) ; sans --wet-run, affiche seulement ce qui serait purgé."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--avant", help="Date limite AAAA-MM-JJ (par défaut : aujourd'hui moins la conservation).")
         parser.add_argument("--wet-run", action="store_true", help="Purger réellement.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         maintenant = timezone.now()
         if options["avant"]:
             jour = parse_date(options["avant"])
             if jour is None:
                 raise CommandError("--avant attend une date au format AAAA-MM-JJ.")
-            avant = timezone.make_aware(timezone.datetime(jour.year, jour.month, jour.day))
+            avant = timezone.make_aware(datetime(jour.year, jour.month, jour.day))
         else:
             avant = maintenant - timedelta(days=settings.CAFPRO_JOURNAL_RETENTION_JOURS)
         minimum = maintenant - timedelta(days=settings.CAFPRO_JOURNAL_RETENTION_MIN_JOURS)

@@ -1,7 +1,8 @@
 import json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from journal.chaine import ancrages, chaines, evenements_hors_chaine, verifier_ancrage, verifier_chaine
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
         "avec --ancrage, compare aussi à l'état signé noté dans ce fichier et y ajoute l'état du jour."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--caisse", help="Ne vérifier que la chaîne de cette Caf (numéro, ou « » pour aucune).")
         parser.add_argument(
             "--ancrage",
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             help="Fichier d'ancrages hors de la base (une ligne JSON signée par chaîne et par exécution).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         a_verifier = [options["caisse"]] if options["caisse"] is not None else chaines()
         ruptures = []
         for chaine in a_verifier:
