@@ -34,6 +34,18 @@ def jour(label: str, required: bool = False) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=Jour(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
 
 
+class ChoixParPublicId(forms.ModelChoiceField):
+    """A record of the officer's Caf (the form sets the queryset), chosen by its public_id and
+    named in the list by `libelle`."""
+
+    def __init__(self, label: str, libelle, **options):
+        super().__init__(queryset=None, required=False, label=label, to_field_name="public_id", **options)
+        self.libelle = libelle
+
+    def label_from_instance(self, obj):
+        return self.libelle(obj)
+
+
 class _FiltresDuJournal(forms.Form):
     """A period (whole days, inclusive) and the filters of a journal screen, all optional."""
 
@@ -68,12 +80,8 @@ class TentativesForm(_FiltresDuJournal):
 
 class RechercheForm(_FiltresDuJournal):
     identifiant = forms.CharField(label="Identifiant", max_length=150, required=False)
-    partenaire = forms.ModelChoiceField(
-        label="Partenaire", queryset=Partenaire.objects.none(), required=False, to_field_name="public_id"
-    )
-    convention = forms.ModelChoiceField(
-        label="Convention", queryset=Convention.objects.none(), required=False, to_field_name="public_id"
-    )
+    partenaire = ChoixParPublicId("Partenaire", str)
+    convention = ChoixParPublicId("Convention", str)
     profil = forms.ChoiceField(label="Profil", required=False)
     numero_allocataire = forms.CharField(label="Numéro d'allocataire", max_length=20, required=False)
     genre = forms.ChoiceField(label="Événement", choices=VIDE + GENRE_CHOICES, required=False)
@@ -123,30 +131,14 @@ class PeriodeForm(forms.Form):
         return PeriodeObservee.jours()
 
 
-class ChoixHabilitation(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.identifiant} — {obj.prenom} {obj.nom} (convention {obj.convention.numero})"
-
-
-class ChoixConvention(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.numero} ({obj.profil}) — {obj.partenaire.raison_sociale}"
-
-
 class MiseSousSurveillanceForm(forms.Form):
-    habilitation = ChoixHabilitation(
-        queryset=Habilitation.objects.none(),
-        required=False,
-        label="Habilitation",
+    habilitation = ChoixParPublicId(
+        "Habilitation",
+        lambda h: f"{h.identifiant} — {h.prenom} {h.nom} (convention {h.convention.numero})",
         empty_label="—",
-        to_field_name="public_id",
     )
-    convention = ChoixConvention(
-        queryset=Convention.objects.none(),
-        required=False,
-        label="ou toute une convention",
-        empty_label="—",
-        to_field_name="public_id",
+    convention = ChoixParPublicId(
+        "ou toute une convention", lambda c: f"{c.numero} ({c.profil}) — {c.partenaire.raison_sociale}", empty_label="—"
     )
     motif = forms.CharField(label="Motif", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     fin = jour("Fin de la surveillance (incluse)", required=True)

@@ -226,7 +226,7 @@ class Captures:
 
             # 11: the timeline of the habilitation of the first row, from its link.
             page.locator("tr.evenement td a[href*='/journal/habilitations/']").first.click()
-            page.wait_for_url(re.compile(r"/gestion/controle/journal/habilitations/\d+/"))
+            page.wait_for_url(re.compile(r"/gestion/controle/journal/habilitations/[0-9a-f-]+/"))
             page.locator("tr.evenement").first.wait_for()
             self.prendre(page, "11-chronologie.png")
 
