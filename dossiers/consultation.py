@@ -122,7 +122,7 @@ def verifier(dossier: Dossier, convention) -> Recherche:
 
 
 def _dossiers():
-    # Only what deciding needs: the rubriques read their own fields (lecture.py).
+    # Only what deciding needs: the rubriques read their own fields (dossiers/lecture/).
     return Dossier.objects.select_related("caisse").only(
         "caisse", "numero_allocataire", "situation", "opposition_partage"
     )

@@ -4,7 +4,7 @@ One `Dossier` per numéro d'allocataire and Caisse, its people, and one dated hi
 kind of fact (droits, paiements, logement, ressources, créances, courrier, quotients
 familiaux, minima sociaux, mesures, déclarations). The rubriques that are views of these
 facts (attestation de paiement, résidence, Cmu, affiliation maladie) have no table of
-their own. Only this app reads these tables (DESIGN §4), through `lecture.py`.
+their own. Only this app reads these tables (DESIGN §4), through `lecture/`.
 """
 
 from django.core.validators import RegexValidator

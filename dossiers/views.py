@@ -114,7 +114,7 @@ def rubrique(request, code):
     demande_aj = None
     if autorise.navigation == Navigation.DEMANDE_AIDE_JURIDICTIONNELLE:
         demande_aj = DemandeAideJuridictionnelleForm(request.GET or None, jour=jour)
-        periode = lecture.Periode()
+        periode = lecture.PeriodeAffichee()
         if demande_aj.is_valid():
             demande = demande_aj.demande()
             periode.code = f"demande du {demande.date_demande:%d/%m/%Y} : {demande.mode}"

@@ -15,8 +15,8 @@ import pytest
 from django.utils import timezone
 
 from dossiers import views
+from dossiers.lecture.formats import euros
 from dossiers.models import Dossier, Droit, Paiement, Personne, Ressource
-from dossiers.periodes import euros
 from journal.models import Evenement, TypeEvenement
 from tests.factories import HabilitationFactory, caisse
 from tests.outils import texte

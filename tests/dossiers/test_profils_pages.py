@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from demo.dossiers import creer_dossier
+from dossiers.lecture.formats import date_fr, euros, mois_fr
 from dossiers.models import (
     Civilite,
     Courrier,
@@ -37,7 +38,6 @@ from dossiers.models import (
     SensCourrier,
     TypePaiement,
 )
-from dossiers.periodes import date_fr, euros, mois_fr
 from journal.models import Evenement
 from profils.definitions import PROFILS
 from profils.prestations import Prestation

@@ -1,24 +1,6 @@
-"""Months, years and the French way of writing them, for the month-by-month screens."""
+"""Months and their arithmetic, for the month-by-month rubriques and the depths of history."""
 
 from datetime import date
-from decimal import Decimal
-
-ESPACE = "\u00a0"  # non-breaking
-
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def premier_du_mois(jour: date) -> date:
@@ -61,22 +43,12 @@ def code_mois(mois: date) -> str:
     return f"{mois.year:04d}-{mois.month:02d}"
 
 
-def mois_fr(mois: date) -> str:
-    """ "Décembre 2005", as the manual's Paiements screen writes a period."""
-    return f"{MOIS[mois.month - 1].capitalize()} {mois.year}"
-
-
-def date_fr(jour: date | None) -> str:
-    return jour.strftime("%d/%m/%Y") if jour else ""
-
-
-def euros(montant: Decimal | int | None) -> str:
-    """ "1 234,56 €" with non-breaking spaces, so that an amount never wraps."""
-    valeur = Decimal(montant or 0).quantize(Decimal("0.01"))
-    signe = "-" if valeur < 0 else ""
-    entiers, decimales = f"{abs(valeur):.2f}".split(".")
-    groupes = []
-    while entiers:
-        groupes.insert(0, entiers[-3:])
-        entiers = entiers[:-3]
-    return f"{signe}{ESPACE.join(groupes)},{decimales}{ESPACE}€"
+def periodes_continues(mois: list[date]) -> list[tuple[date, date]]:
+    """Months grouped into runs of consecutive months: (first, last) of each run."""
+    periodes: list[list[date]] = []
+    for m in sorted(mois):
+        if periodes and decaler_mois(periodes[-1][1], 1) == m:
+            periodes[-1][1] = m
+        else:
+            periodes.append([m, m])
+    return [(debut, fin) for debut, fin in periodes]

@@ -1,0 +1,130 @@
+"""What the household lives on: Ressources and Cmuc Ressources, the quotients familiaux (QF Cnaf,
+QF Caf) and the Déclarations de ressources."""
+
+from collections import defaultdict
+from datetime import date
+
+from dossiers.models import (
+    DeclarationRessources,
+    NatureQuotient,
+    Personne,
+    QuotientFamilial,
+    RegimeProtection,
+    Ressource,
+    Role,
+)
+from profils.rubriques import Acces
+
+from .calendrier import decaler_mois, fenetre_mois, lire_mois
+from .champs import Colonnes, lignes_accordees, tableau_accorde, valeur, valeurs_accordees, valeurs_du_dossier
+from .formats import date_fr, euros, libelle_prestation, mois_fr
+from .periode import PeriodeAffichee, annees_par_nature
+from .restitution import Fiche, Restitution, Tableau
+
+_COLONNES_RESSOURCE: Colonnes = {"type_personne": ("type_personne",), "nature": ("nature",), "montant": ("montant",)}
+_RENDUS_RESSOURCE = {"nature": valeur("nature"), "montant": lambda r: euros(r["montant"])}  # a table's columns
+
+
+def lire_ressources(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
+    if not periode.code:
+        return Restitution([Fiche("Ressources", [("Ressources", "aucune ressource connue")])])
+    annee = int(periode.code)
+    # Each nature only within its own three last known years.
+    natures = [t for t, annees in annees_par_nature(dossier_id, acces).items() if annee in annees]
+    lignes = Ressource.objects.filter(dossier_id=dossier_id, annee=annee)
+    if natures == [False]:
+        lignes = lignes.filter(trimestre__isnull=True)
+    elif natures == [True]:
+        lignes = lignes.filter(trimestre__isnull=False)
+    elif not natures:
+        lignes = lignes.none()
+    lignes = lignes.order_by("trimestre", "type_personne", "id")
+    # The quarter (none: the year) places each resource in its table.
+    groupes: dict[tuple, list] = defaultdict(list)
+    for r in valeurs_accordees(lignes, acces, _COLONNES_RESSOURCE, "trimestre"):
+        groupes[(r["trimestre"] or 0, r.get("type_personne", ""))].append(r)
+    colonnes = [acces.rubrique.champ(c).libelle for c in _RENDUS_RESSOURCE if acces.voit(c)]
+    blocs: list[Fiche | Tableau] = []
+    for (trimestre, personne), ressources in sorted(groupes.items()):
+        qui = f"de {personne}" if acces.voit("type_personne") else ""
+        if trimestre:
+            rang = "1er" if trimestre == 1 else f"{trimestre}e"
+            titre = f"Ressources trimestrielles {qui} — {rang} trimestre {annee}"
+        else:
+            titre = f"Ressources {qui} pour l'année {annee}"
+        rangees = [[rendu(r) for c, rendu in _RENDUS_RESSOURCE.items() if acces.voit(c)] for r in ressources]
+        blocs.append(Tableau(" ".join(titre.split()), colonnes, rangees))
+    if not blocs:
+        blocs.append(Fiche("Ressources", [("Ressources", f"aucune ressource connue pour {annee}")]))
+    return Restitution(blocs)
+
+
+_COLONNES_QUOTIENT: Colonnes = {
+    "montant": ("montant",),
+    "date_calcul": ("date_calcul",),
+    "nb_parts": ("nb_parts",),
+    "ressources_psu": ("ressources_psu",),
+}
+_RENDUS_QUOTIENT = {
+    "montant": lambda qf: euros(qf["montant"]),
+    "date_calcul": lambda qf: date_fr(qf["date_calcul"]),
+    "nb_parts": lambda qf: f"{qf['nb_parts']:n}".replace(".", ","),
+    "ressources_psu": lambda qf: euros(qf["ressources_psu"]) if qf["ressources_psu"] is not None else "—",
+}
+
+
+def lecteur_quotient(nature: str):
+    """The reader of QF Cnaf (04-…, T2) or QF Caf (T3): the month's quotient and what it counts."""
+
+    def lecteur(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
+        libelle = acces.rubrique.champ
+        quotients = QuotientFamilial.objects.filter(dossier_id=dossier_id, nature=nature, mois=lire_mois(periode.code))
+        qf = valeurs_accordees(quotients, acces, _COLONNES_QUOTIENT).first()
+        fiche = Fiche(f"{NatureQuotient(nature).label} — {periode.libelle}", [])
+        if qf is None:
+            fiche.lignes.append(("Quotient familial", "non calculé pour ce mois"))
+        else:
+            fiche.lignes += lignes_accordees(acces, qf, _RENDUS_QUOTIENT)
+        if acces.voit("regime"):
+            regime = valeurs_du_dossier(dossier_id, acces, {"regime": ("regime",)})["regime"]
+            fiche.lignes.append((libelle("regime").libelle, RegimeProtection(regime).label))
+        if acces.voit("nb_enfants_pf"):
+            nombre = Personne.objects.filter(dossier_id=dossier_id, role=Role.ENFANT, charge_pf=True).count()
+            fiche.lignes.append((libelle("nb_enfants_pf").libelle, str(nombre)))
+        return Restitution([fiche])
+
+    return lecteur
+
+
+_COLONNES_DECLARATION: Colonnes = {
+    "trimestre": ("trimestre_debut",),
+    "prestation": ("prestation",),
+    "date_reception": ("date_reception",),
+    "etat": ("etat",),
+}
+_RENDUS_DECLARATION = {
+    "trimestre": lambda d: (
+        f"{mois_fr(d['trimestre_debut']).lower()} à {mois_fr(decaler_mois(d['trimestre_debut'], 2)).lower()}"
+    ),
+    "prestation": lambda d: libelle_prestation(d["prestation"]),
+    "date_reception": lambda d: date_fr(d["date_reception"]) or "non reçue",
+    "etat": valeur("etat"),
+}
+
+
+def lire_declarations(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
+    debut, _ = fenetre_mois(jour, acces.profondeur_mois)
+    declarations = DeclarationRessources.objects.filter(dossier_id=dossier_id, trimestre_debut__gte=debut).order_by(
+        "-trimestre_debut"
+    )
+    return Restitution(
+        [
+            tableau_accorde(
+                acces,
+                f"Déclarations trimestrielles de ressources ({acces.profondeur_mois} derniers mois)",
+                valeurs_accordees(declarations, acces, _COLONNES_DECLARATION),
+                _RENDUS_DECLARATION,
+                vide="Aucune déclaration dans cette période.",
+            )
+        ]
+    )
