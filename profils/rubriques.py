@@ -327,8 +327,9 @@ _RUBRIQUES = (
 
 RUBRIQUES: dict[str, Rubrique] = {r.code: r for r in _RUBRIQUES}
 
-# 05-profils-T1-T16-…, "Détails des profils": the X of each column, row by row.
-_X = {
+# 05-profils-T1-T16-…, "Détails des profils", row by row: the profiles whose column has an X
+# in the rubrique's row. MATRICE below is the same table read by column (profile → rubriques).
+_PROFILS_PAR_RUBRIQUE: dict[str, str] = {
     "paiements": "T1 T9 T10 T11 T12 T13",
     "dossier": "T1 T9 T10 T11 T12 T13 T14 T16",
     "famille": "T1 T4 T5 T9 T11 T12 T13 T14 T16",
@@ -351,7 +352,8 @@ _X = {
     "declaration-ressources": "T9",
 }
 MATRICE: dict[str, frozenset[str]] = {
-    profil: frozenset(rubrique for rubrique, colonnes in _X.items() if profil in colonnes.split()) for profil in PROFILS
+    profil: frozenset(rubrique for rubrique, profils in _PROFILS_PAR_RUBRIQUE.items() if profil in profils.split())
+    for profil in PROFILS
 }
 
 

@@ -3,7 +3,8 @@
 The seed `05-profils-T1-T16-matrice-rubriques-plaquette-caf85` ("Détails des profils") is
 not in the repository: its table is copied below verbatim, and compared with the seed file
 itself whenever the shared seeds are present next to the clone. The table is parsed here,
-independently of `profils.rubriques`, so that a wrong cross in `_X` fails one named cell.
+independently of `profils.rubriques`, so that a wrong cross in `_PROFILS_PAR_RUBRIQUE` fails
+one named cell.
 """
 
 from pathlib import Path
