@@ -10,16 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from conventions.models import Caisse
-from demo import dossiers as demo
-from demo.dossiers import (
-    CAISSES_DEMO,
-    COMMUNES,
-    DOSSIERS_DOCUMENTES,
-    PORTS,
-    cas_genere,
-    creer_dossier,
-    generer_dossiers,
-)
+from demo.cas import planifier
+from demo.dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES, cas_genere, creer_dossier, generer_dossiers
+from demo.insertion import ecrire_directement, inserer
+from demo.referentiels import COMMUNES, PORTS
 from dossiers.models import (
     Courrier,
     Creance,
@@ -320,12 +314,12 @@ def test_generer_zero_et_nombre_invalide(caf_131):
 def test_l_ecriture_directe_ecrit_ce_qu_ecrirait_bulk_create(caf_131):
     """The generator's direct writer stores exactly what bulk_create stores."""
     plans = [
-        demo._planifier(caf_131, "1000001", "complet", JOUR),
-        demo._planifier(caf_131, "2000001", "radie", JOUR, base="simple"),
+        planifier(caf_131, "1000001", "complet", JOUR),
+        planifier(caf_131, "2000001", "radie", JOUR, base="simple"),
     ]
-    par_bulk_create = [contenu(d) for d in demo._inserer(caf_131, plans)]
+    par_bulk_create = [contenu(d) for d in inserer(caf_131, plans)]
     Dossier.objects.filter(caisse=caf_131).delete()
-    directement = [contenu(d) for d in demo._inserer(caf_131, plans, demo._ecrire_directement)]
+    directement = [contenu(d) for d in inserer(caf_131, plans, ecrire_directement)]
     assert directement == par_bulk_create
     assert par_bulk_create[0]["Paiement"] and par_bulk_create[1]["Droit"]
 
