@@ -64,7 +64,9 @@ def test_l_officier_d_une_autre_caf_ne_voit_pas_la_chronologie(client, officier_
 
 def test_une_habilitation_inexistante_est_un_refus_journalise(client, officier_131):
     connecter_au_admin(client, officier_131)
-    assert client.get("/gestion/controle/journal/habilitations/00000000-0000-4000-8000-000000000000/").status_code == 403
+    assert (
+        client.get("/gestion/controle/journal/habilitations/00000000-0000-4000-8000-000000000000/").status_code == 403
+    )
     assert refus_de(officier_131.username).exists()
 
 
@@ -110,3 +112,23 @@ def test_chaque_ecran_est_dans_l_espace_du_personnel_avec_un_seul_titre(officier
     page = texte(connecter_au_admin(Client(), officier_131).get(f"/gestion/controle/{adresse}"))
     assert "Cafpro — administration des accès" in page
     assert page.count("<h1") == 1
+
+
+def test_les_adresses_de_l_officier_ne_portent_aucune_cle_entiere(client, officier):
+    """The timeline and the surveillances are named by their public_id, never by an integer key."""
+    import re
+
+    from controle.models import MiseSousSurveillance
+
+    habilitation = HabilitationFactory()
+    page = texte(client.get("/gestion/controle/journal/", {"identifiant": habilitation.identifiant}))
+    HabilitationFactory()  # another one, so that keys are not all 1
+    client.post(
+        "/gestion/controle/surveillances/nouvelle/",
+        {"habilitation": habilitation.public_id, "motif": "Contrôle", "fin": "2999-12-31"},
+    )
+    surveillance = MiseSousSurveillance.objects.get()
+    page = texte(client.get("/gestion/controle/surveillances/")) + page
+    assert f"/gestion/controle/surveillances/{surveillance.public_id}/" in page
+    assert not re.search(r"/gestion/controle/[\w/-]*/\d+/", page)
+    assert client.get(f"/gestion/controle/journal/habilitations/{habilitation.pk}/").status_code == 404

@@ -400,3 +400,33 @@ def test_requetes_bornees(client, officier_131, django_assert_max_num_queries):
     connecter_au_admin(client, officier_131)
     with django_assert_max_num_queries(25):
         assert client.get(URL).status_code == 200
+
+
+def test_la_corse_a_deux_departements(client, officier_131):
+    """Ajaccio (2A) and Bastia (2B): a partner of one consulting a dossier of the other is out of
+    its territory (conventions.routage's rule, the same as the postal routing's)."""
+    partenaire = PartenaireFactory(code_postal="20000")  # Ajaccio, Corse-du-Sud
+    habilitation = HabilitationFactory(convention=ConventionFactory(partenaire=partenaire))
+    _dossier("131", "4000011", "20090")  # Ajaccio too
+    _dossier("131", "4000012", "20200")  # Bastia, Haute-Corse
+    for numero in ("4000011", "4000012"):
+        EvenementFactory(
+            habilitation=habilitation, horodatage=a(jour_ouvre(2), 10), consultation=True, numero_allocataire=numero
+        )
+    assert ind.hors_territoire("131")[habilitation.pk] == {"hors_territoire": 1, "departements": 1}
+
+
+@pytest.mark.parametrize(
+    ("parametres", "message"),
+    [
+        ({"du": "2020-01-01"}, "La période ne peut dépasser un an."),
+        ({"du": "2024-01-01", "au": "2025-06-01"}, "La période ne peut dépasser un an."),
+        ({"du": "2026-03-01", "au": "2026-02-01"}, "La période doit commencer avant sa fin."),
+    ],
+)
+def test_une_periode_refusee_est_dite_a_l_officier(client, officier_131, parametres, message):
+    """No silent clamp: the form says why, and the page shows the default period."""
+    page = page_de(client, officier_131, **parametres)
+    assert message in page
+    attendu = timezone.localdate() - timedelta(days=ind.PERIODE_PAR_DEFAUT - 1)
+    assert f"du {attendu:%d/%m/%Y} au {timezone.localdate():%d/%m/%Y}" in page

@@ -235,7 +235,8 @@ def test_chronologie_d_une_habilitation(client, officier, monde):
     assert "ALPHA" in page and a.convention.partenaire.raison_sociale in page and "Prestations" in page
     assert 'media="print"' in page and "rapport édité le" in page
     jour = timezone.localtime(e1.horodatage).date().isoformat()
-    assert ids(client.get(f"/gestion/controle/journal/habilitations/{a.public_id}/", {"debut": jour, "fin": jour})) == [e1.pk]
+    chronologie = f"/gestion/controle/journal/habilitations/{a.public_id}/"
+    assert ids(client.get(chronologie, {"debut": jour, "fin": jour})) == [e1.pk]
 
 
 def test_qui_a_consulte_ce_dossier(client, officier, monde):

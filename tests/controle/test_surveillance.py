@@ -191,7 +191,8 @@ def test_levee_journalisee_et_fin_du_signalement(officier, officier_131):
     surveillance = MiseSousSurveillance.objects.get()
     pendant = EvenementFactory(habilitation=habilitation, horodatage=timezone.now(), consultation=True)
 
-    reponse = officier.post(f"/gestion/controle/surveillances/{surveillance.public_id}/lever/", {"motif_levee": "Levée"})
+    detail = f"/gestion/controle/surveillances/{surveillance.public_id}/"
+    reponse = officier.post(f"{detail}lever/", {"motif_levee": "Levée"})
     assert reponse.status_code == 302
     surveillance.refresh_from_db()
     assert surveillance.levee_le is not None and surveillance.levee_par == officier_131
@@ -206,9 +207,9 @@ def test_levee_journalisee_et_fin_du_signalement(officier, officier_131):
     assert apres not in evenements_surveilles("131", surveillance)
     intervalles = habilitations_surveillees("131", surveillance.debut, timezone.now() + timedelta(days=1))
     assert intervalles == {habilitation.pk: [(surveillance.debut, surveillance.levee_le)]}
-    assert "Lever la surveillance" not in texte(officier.get(f"/gestion/controle/surveillances/{surveillance.public_id}/"))
+    assert "Lever la surveillance" not in texte(officier.get(detail))
     # Lifting twice changes nothing.
-    officier.post(f"/gestion/controle/surveillances/{surveillance.public_id}/lever/")
+    officier.post(f"{detail}lever/")
     assert journal_surveillance(officier_131).filter(motif="levée de la surveillance").count() == 1
 
 
