@@ -1,11 +1,16 @@
-"""`manage.py demo`: deterministic, idempotent, covering every profile and scope."""
+"""`manage.py demo`: deterministic, idempotent, covering every profile and scope.
+
+The demo runs once for the whole module (`monde`); each test runs in a savepoint of its own
+inside that run (pytest-django's `db`), rolled back after it, so that no test sees another's
+changes and their order does not matter. The tests about re-running run it again."""
 
 import io
 import json
 
+import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db import models
+from django.db import models, transaction
 
 from conventions.models import Convention, Partenaire
 from demo.dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES
@@ -20,6 +25,14 @@ def demo_json() -> dict:
     return json.loads(sortie.getvalue())
 
 
+@pytest.fixture(scope="module")
+def monde(django_db_setup, django_db_blocker):
+    """The world of one run, shared by the module's tests and rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_json()
+        transaction.set_rollback(True)
+
+
 def instantane() -> list:
     """Every row the demo touches, passwords' hashes included."""
     return [
@@ -30,16 +43,15 @@ def instantane() -> list:
     ]
 
 
-def test_deux_executions_ne_changent_rien(db):
-    premier = demo_json()
+def test_deux_executions_ne_changent_rien(monde, db):
+    premier = monde
     avant = instantane()
     second = demo_json()
     assert premier == second
     assert instantane() == avant
 
 
-def test_chaque_profil_et_chaque_portee(db):
-    monde = demo_json()
+def test_chaque_profil_et_chaque_portee(monde, db):
     profils = {h["profil"] for h in monde["habilitations"]}
     assert profils == set(PROFILS)
     assert {h["scope"] for h in monde["habilitations"]} == {"locale", "multi_caf", "nationale"}
@@ -50,8 +62,8 @@ def test_chaque_profil_et_chaque_portee(db):
     }
 
 
-def test_les_habilitations_actives_s_ouvrent_avec_le_mot_de_passe_affiche(db):
-    for h in demo_json()["habilitations"]:
+def test_les_habilitations_actives_s_ouvrent_avec_le_mot_de_passe_affiche(monde, db):
+    for h in monde["habilitations"]:
         user = authenticate(username=h["identifiant"], password=h["password"])
         assert user is not None, h["identifiant"]
         assert len(h["identifiant"]) == 8 and len(h["password"]) == 6
@@ -62,8 +74,8 @@ def test_les_habilitations_actives_s_ouvrent_avec_le_mot_de_passe_affiche(db):
         assert habilitation.convention.caisse.numero == h["caisse"]
 
 
-def test_personnel_de_deux_caisses(db):
-    staff = demo_json()["staff"]
+def test_personnel_de_deux_caisses(monde, db):
+    staff = monde["staff"]
     assert {(s["caisse"], s["role"]) for s in staff} == {
         ("131", "gestionnaire"),
         ("131", "securite"),
@@ -74,8 +86,7 @@ def test_personnel_de_deux_caisses(db):
         assert authenticate(username=s["username"], password=s["password"]).est_agent_caf
 
 
-def test_les_conventions_des_sources_gardent_leurs_references(db):
-    demo_json()
+def test_les_conventions_des_sources_gardent_leurs_references(monde, db):
     essey = Convention.objects.get(numero="2017 / 006 / T2")
     assert essey.partenaire.siret == "21540184500015"
     assert essey.caisse.numero == "541"
@@ -83,21 +94,20 @@ def test_les_conventions_des_sources_gardent_leurs_references(db):
     assert Convention.objects.get(numero="78/2016/XXAS – T2").caisse.numero == "781"
 
 
-def test_le_resume_affiche_les_identifiants(db):
+def test_le_resume_affiche_les_identifiants(monde, db):
     sortie = io.StringIO()
     call_command("demo", "--dossiers", "2", stdout=sortie)
     texte = sortie.getvalue()
-    monde = demo_json()
     assert "http://127.0.0.1:8000/" in texte
     assert all(h["identifiant"] in texte and h["password"] in texte for h in monde["habilitations"])
     assert all(s["username"] in texte for s in monde["staff"])
 
 
-def test_le_personnel_de_demo_a_son_second_facteur(client, db):
+def test_le_personnel_de_demo_a_son_second_facteur(monde, client, db):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    agent = demo_json()["staff"][0]
+    agent = monde["staff"][0]
     appareil = TOTPDevice.objects.get(user__username=agent["username"])
     assert appareil.key == agent["totp_key"] and appareil.confirmed
     client.post("/gestion/login/", {"username": agent["username"], "password": agent["password"], "next": "/gestion/"})
@@ -106,27 +116,23 @@ def test_le_personnel_de_demo_a_son_second_facteur(client, db):
     assert client.get("/gestion/habilitations/habilitation/").status_code == 200
 
 
-def test_code_totp_de_demonstration(db):
+def test_code_totp_de_demonstration(monde, db):
     from django.core.management.base import CommandError
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    demo_json()
     sortie = io.StringIO()
     call_command("demo", "--code-totp", "gestion.131", stdout=sortie)
     appareil = TOTPDevice.objects.get(user__username="gestion.131")
     assert appareil.verify_token(sortie.getvalue().strip())
-    import pytest
-
     with pytest.raises(CommandError):
         call_command("demo", "--code-totp", "gestion.test131")
 
 
-def test_relancer_la_demo_remet_les_acces_listes_en_etat(client, db):
+def test_relancer_la_demo_remet_les_acces_listes_en_etat(monde, client, db):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    monde = demo_json()
     agent, provisoire = monde["habilitations"][0], monde["habilitations"][-1]
     habilitation = Habilitation.objects.get(user__username=agent["identifiant"])
     habilitation.etat = EtatHabilitation.VERROUILLEE
@@ -146,11 +152,10 @@ def test_relancer_la_demo_remet_les_acces_listes_en_etat(client, db):
     assert reponse["Location"] == "/mot-de-passe/"
 
 
-def test_la_demo_ecrit_un_mois_de_journal_une_seule_fois(db):
+def test_la_demo_ecrit_un_mois_de_journal_une_seule_fois(monde, db):
     from journal.chaine import chaines, verifier_chaine
     from journal.models import Evenement, TypeEvenement
 
-    demo_json()
     ecrits = Evenement.objects.filter(details__demo=True)
     nombre = ecrits.count()
     assert nombre > 500
