@@ -17,7 +17,7 @@ from dossiers.models import (
     MesureAccompagnement,
     MinimumSocial,
     Nationalite,
-    Role,
+    RoleDansLeFoyer,
     Situation,
     SituationFamiliale,
     TypeOccupation,
@@ -87,7 +87,9 @@ class FoyerComplet(Foyer):
             "activite_depuis": cdaph,
         }
         role_monsieur, role_madame = (
-            (Role.CONJOINT, Role.RESPONSABLE) if madame_responsable else (Role.RESPONSABLE, Role.CONJOINT)
+            (RoleDansLeFoyer.CONJOINT, RoleDansLeFoyer.RESPONSABLE)
+            if madame_responsable
+            else (RoleDansLeFoyer.RESPONSABLE, RoleDansLeFoyer.CONJOINT)
         )
         monsieur = self.adulte(
             role_monsieur,
@@ -115,7 +117,7 @@ class FoyerComplet(Foyer):
             # Placed by the Aide sociale à l'enfance without keeping the ties: not à charge.
             self.enfant(nom, 12.5, 13.5, placement_sans_liens=True, activite="Placé — Aide sociale à l'enfance")
         # Madame's mother lives with them: à charge for the aide au logement only.
-        mere = self.adulte(Role.AUTRE, Civilite.MADAME, 74, 78, nom=nom_naissance)
+        mere = self.adulte(RoleDansLeFoyer.AUTRE, Civilite.MADAME, 74, 78, nom=nom_naissance)
         self.adultes.remove(mere)
         mere.personne.update(prenom=self.choix(PRENOMS_AINEES), activite="Retraitée", charge_logement=True, ordre=9)
 
@@ -365,7 +367,7 @@ class FoyerSimple(Foyer):
         madame_responsable = rng.random() < (0.7 if couple else 0.85)
         civilites = (Civilite.MADAME, Civilite.MONSIEUR) if madame_responsable else (Civilite.MONSIEUR, Civilite.MADAME)
         self.responsable = responsable = self.adulte(
-            Role.RESPONSABLE,
+            RoleDansLeFoyer.RESPONSABLE,
             civilites[0],
             22 + 2 * nb_enfants,
             48,
@@ -375,7 +377,7 @@ class FoyerSimple(Foyer):
         nom = responsable.personne["nom"]
         if couple:
             conjoint = self.adulte(
-                Role.CONJOINT,
+                RoleDansLeFoyer.CONJOINT,
                 civilites[1],
                 22 + 2 * nb_enfants,
                 50,

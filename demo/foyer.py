@@ -26,7 +26,7 @@ from dossiers.models import (
     Paiement,
     QuotientFamilial,
     Ressource,
-    Role,
+    RoleDansLeFoyer,
     SensCourrier,
     TypePaiement,
 )
@@ -192,7 +192,7 @@ class Foyer:
             "date_naissance": naissance,
             "nir": self.nir(2 if femme else 1, naissance, lieu),
             "nationalite": Nationalite.ETRANGERE if etranger else Nationalite.FRANCAISE,
-            "ordre": 0 if role == Role.RESPONSABLE else 1,
+            "ordre": 0 if role == RoleDansLeFoyer.RESPONSABLE else 1,
             **champs,
         }
         if etranger:
@@ -214,7 +214,7 @@ class Foyer:
             depuis = rentree
         a_charge = not champs.get("placement_sans_liens")
         personne = {
-            "role": Role.ENFANT,
+            "role": RoleDansLeFoyer.ENFANT,
             "nom": nom,
             "prenom": self.choix(PRENOMS_FILLES if fille else PRENOMS_GARCONS),
             "date_naissance": naissance,

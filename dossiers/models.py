@@ -79,7 +79,9 @@ class Dossier(models.Model):
         return self.situation == Situation.RADIE
 
 
-class Role(models.TextChoices):
+class RoleDansLeFoyer(models.TextChoices):
+    """A person's place in the dossier's household (the staff's roles are habilitations.models.Role)."""
+
     RESPONSABLE = "responsable", "responsable du dossier"
     CONJOINT = "conjoint", "conjoint"
     ENFANT = "enfant", "enfant"
@@ -99,7 +101,7 @@ class Nationalite(models.TextChoices):
 
 class Personne(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="personnes")
-    role = models.CharField("rôle", max_length=12, choices=Role.choices)
+    role = models.CharField("rôle", max_length=12, choices=RoleDansLeFoyer.choices)
     civilite = models.CharField("civilité", max_length=3, choices=Civilite.choices, blank=True)
     nom = models.CharField("nom", max_length=60)
     prenom = models.CharField("prénom", max_length=60)

@@ -12,7 +12,7 @@ from dossiers.models import (
     NatureQuotient,
     Personne,
     QuotientFamilial,
-    Role,
+    RoleDansLeFoyer,
     SensCourrier,
     Situation,
     SituationFamiliale,
@@ -31,26 +31,28 @@ def entete(dossier_id: int) -> list[str]:
 
     The numéro, the names and the indication of the responsable are given to every profile
     (01-…, 02-… annexe 3, 04-…)."""
-    adultes = Personne.objects.filter(dossier_id=dossier_id, role__in=[Role.RESPONSABLE, Role.CONJOINT]).only(
-        "role", "civilite", "prenom", "nom"
-    )
+    adultes = Personne.objects.filter(
+        dossier_id=dossier_id, role__in=[RoleDansLeFoyer.RESPONSABLE, RoleDansLeFoyer.CONJOINT]
+    ).only("role", "civilite", "prenom", "nom")
     lignes = []
-    for personne in sorted(adultes, key=lambda p: p.role != Role.RESPONSABLE):
-        suffixe = " - responsable du dossier" if personne.role == Role.RESPONSABLE else ""
+    for personne in sorted(adultes, key=lambda p: p.role != RoleDansLeFoyer.RESPONSABLE):
+        suffixe = " - responsable du dossier" if personne.role == RoleDansLeFoyer.RESPONSABLE else ""
         lignes.append(personne.appellation + suffixe)
     return lignes
 
 
 def _adultes(dossier_id: int, acces: Acces, par_champ: Colonnes, *toujours: str):
     """The responsable then the conjoint, with the columns of the granted fields of `par_champ`."""
-    adultes = Personne.objects.filter(dossier_id=dossier_id, role__in=[Role.RESPONSABLE, Role.CONJOINT]).order_by(
+    adultes = Personne.objects.filter(
+        dossier_id=dossier_id, role__in=[RoleDansLeFoyer.RESPONSABLE, RoleDansLeFoyer.CONJOINT]
+    ).order_by(
         "-role"  # responsable, then conjoint
     )
     return valeurs_accordees(adultes, acces, par_champ, "role", "civilite", *toujours)
 
 
 def _qui(adulte: dict) -> str:
-    return Civilite(adulte["civilite"]).label if adulte["civilite"] else Role(adulte["role"]).label
+    return Civilite(adulte["civilite"]).label if adulte["civilite"] else RoleDansLeFoyer(adulte["role"]).label
 
 
 _COLONNES_DOSSIER: Colonnes = {
@@ -86,9 +88,9 @@ def lire_dossier(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: 
     if acces.voit("situation_familiale"):
         fiche.lignes.append((libelle("situation_familiale").libelle, _situation_familiale(d)))
     if acces.voit("nb_enfants_pf") or acces.voit("nb_personnes_logement"):
-        comptes = Personne.objects.filter(dossier_id=dossier_id, role__in=[Role.ENFANT, Role.AUTRE]).aggregate(
-            pf=Count("id", filter=Q(charge_pf=True)), logement=Count("id", filter=Q(charge_logement=True))
-        )
+        comptes = Personne.objects.filter(
+            dossier_id=dossier_id, role__in=[RoleDansLeFoyer.ENFANT, RoleDansLeFoyer.AUTRE]
+        ).aggregate(pf=Count("id", filter=Q(charge_pf=True)), logement=Count("id", filter=Q(charge_logement=True)))
         if acces.voit("nb_enfants_pf"):
             fiche.lignes.append((libelle("nb_enfants_pf").libelle, str(comptes["pf"])))
         if acces.voit("nb_personnes_logement"):
@@ -103,7 +105,7 @@ def lire_dossier(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: 
         valeur_qf = f"{euros(qf['montant'])}, calculé le {date_fr(qf['date_calcul'])}" if qf else "non calculé"
         fiche.lignes.append((libelle("qf_cnaf").libelle, valeur_qf))
     for adulte in _adultes(dossier_id, acces, _COLONNES_ADULTES_DOSSIER):
-        qui = "du responsable dossier" if adulte["role"] == Role.RESPONSABLE else "du conjoint"
+        qui = "du responsable dossier" if adulte["role"] == RoleDansLeFoyer.RESPONSABLE else "du conjoint"
         if acces.voit("nationalite") and adulte["nationalite"]:
             fiche.lignes.append((f"Nationalité {qui}", Nationalite(adulte["nationalite"]).label))
         if acces.voit("titre_sejour") and adulte["titre_sejour_fin"]:
@@ -172,7 +174,11 @@ _COLONNES_A_CHARGE_ENFANTS: Colonnes = {
 def _personnes_a_charge(dossier_id: int, acces: Acces, complet: bool) -> list[Fiche | Tableau]:
     """The children and other dependants; `complet` adds the type of charge, the activity and
     the placement (Famille), which the "Enfants" rubrique of T2 and T3 does not show."""
-    roles = [r for r, champ in ((Role.ENFANT, "enfants"), (Role.AUTRE, "autres_personnes")) if acces.voit(champ)]
+    roles = [
+        r
+        for r, champ in ((RoleDansLeFoyer.ENFANT, "enfants"), (RoleDansLeFoyer.AUTRE, "autres_personnes"))
+        if acces.voit(champ)
+    ]
     personnes = Personne.objects.filter(dossier_id=dossier_id, role__in=roles)
     if not complet:
         # T2 and T3: the dependants only (04-…: "à charge au sens des prestations familiales, du
@@ -182,7 +188,7 @@ def _personnes_a_charge(dossier_id: int, acces: Acces, complet: bool) -> list[Fi
     enfants, autres = [], []
     for p in valeurs_accordees(personnes, acces, colonnes, "role"):
         ligne = [p["nom"].upper(), p["prenom"], date_fr(p["date_naissance"])]
-        if complet and p["role"] == Role.ENFANT:
+        if complet and p["role"] == RoleDansLeFoyer.ENFANT:
             charges = [
                 libelle
                 for cle, libelle in (
@@ -196,7 +202,7 @@ def _personnes_a_charge(dossier_id: int, acces: Acces, complet: bool) -> list[Fi
             ligne += [", ".join(charges), p["activite"], placement]
         elif complet:
             ligne.append(p["activite"])
-        (enfants if p["role"] == Role.ENFANT else autres).append(ligne)
+        (enfants if p["role"] == RoleDansLeFoyer.ENFANT else autres).append(ligne)
     blocs: list[Fiche | Tableau] = []
     if acces.voit("enfants"):
         colonnes_enfants = ["Nom", "Prénom", "Date de naissance"]

@@ -11,7 +11,7 @@ from dossiers.models import (
     QuotientFamilial,
     RegimeProtection,
     Ressource,
-    Role,
+    RoleDansLeFoyer,
 )
 from profils.rubriques import Acces
 
@@ -89,7 +89,7 @@ def lecteur_quotient(nature: str):
             regime = valeurs_du_dossier(dossier_id, acces, {"regime": ("regime",)})["regime"]
             fiche.lignes.append((libelle("regime").libelle, RegimeProtection(regime).label))
         if acces.voit("nb_enfants_pf"):
-            nombre = Personne.objects.filter(dossier_id=dossier_id, role=Role.ENFANT, charge_pf=True).count()
+            nombre = Personne.objects.filter(dossier_id=dossier_id, role=RoleDansLeFoyer.ENFANT, charge_pf=True).count()
             fiche.lignes.append((libelle("nb_enfants_pf").libelle, str(nombre)))
         return Restitution([fiche])
 

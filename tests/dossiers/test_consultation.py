@@ -20,7 +20,7 @@ from django.utils import timezone
 from demo.dossiers import creer_dossier
 from dossiers import lecture, views
 from dossiers.consultation import MESSAGE_INTROUVABLE, MESSAGE_OPPOSITION, SESSION_DOSSIER
-from dossiers.models import Dossier, Personne, Role
+from dossiers.models import Dossier, Personne, RoleDansLeFoyer
 from habilitations.models import EtatHabilitation
 from journal.models import Evenement, Resultat, TypeEvenement
 from profils.rubriques import rubriques_du_profil
@@ -64,7 +64,7 @@ def nationale(client, profil="T14"):
 def dossier(caisse_numero, numero, cas="complet"):
     """A demo dossier whose responsable bears a name found nowhere else: TEMOIN<Caf><numéro>."""
     cree = creer_dossier(caisse(caisse_numero), numero, cas=cas)
-    Personne.objects.filter(dossier=cree, role=Role.RESPONSABLE).update(nom=temoin(caisse_numero, numero))
+    Personne.objects.filter(dossier=cree, role=RoleDansLeFoyer.RESPONSABLE).update(nom=temoin(caisse_numero, numero))
     return cree
 
 

@@ -34,7 +34,7 @@ from dossiers.models import (
     Personne,
     QuotientFamilial,
     Ressource,
-    Role,
+    RoleDansLeFoyer,
     SensCourrier,
     TypePaiement,
 )
@@ -143,7 +143,9 @@ def dernier_evenement(habilitation) -> Evenement:
 
 
 def adultes(dossier) -> list[Personne]:
-    return list(Personne.objects.filter(dossier=dossier, role__in=[Role.RESPONSABLE, Role.CONJOINT]))
+    return list(
+        Personne.objects.filter(dossier=dossier, role__in=[RoleDansLeFoyer.RESPONSABLE, RoleDansLeFoyer.CONJOINT])
+    )
 
 
 def sql_de(contexte) -> str:
@@ -375,8 +377,8 @@ def test_t12_dossier_exactement_les_champs_de_l_annexe_3(greffier, dossier):
         "Nombre d'enfants à charge au sens des prestations familiales",
         "Nombre de personnes à charge au sens des aides au logement",
     ]
-    for adulte in sorted(adultes(dossier), key=lambda a: a.role != Role.RESPONSABLE):
-        qui = "du responsable dossier" if adulte.role == Role.RESPONSABLE else "du conjoint"
+    for adulte in sorted(adultes(dossier), key=lambda a: a.role != RoleDansLeFoyer.RESPONSABLE):
+        qui = "du responsable dossier" if adulte.role == RoleDansLeFoyer.RESPONSABLE else "du conjoint"
         attendus.append(f"Nationalité {qui}")
         if adulte.titre_sejour_fin:
             civilite = Civilite(adulte.civilite).label
@@ -385,10 +387,14 @@ def test_t12_dossier_exactement_les_champs_de_l_annexe_3(greffier, dossier):
     assert any(a.titre_sejour_fin for a in adultes(dossier)), "le dossier complet a un titre de séjour"
     valeurs = dict(fiches(contenu))
     assert valeurs["Nombre d'enfants à charge au sens des prestations familiales"] == str(
-        Personne.objects.filter(dossier=dossier, role__in=[Role.ENFANT, Role.AUTRE], charge_pf=True).count()
+        Personne.objects.filter(
+            dossier=dossier, role__in=[RoleDansLeFoyer.ENFANT, RoleDansLeFoyer.AUTRE], charge_pf=True
+        ).count()
     )
     assert valeurs["Nombre de personnes à charge au sens des aides au logement"] == str(
-        Personne.objects.filter(dossier=dossier, role__in=[Role.ENFANT, Role.AUTRE], charge_logement=True).count()
+        Personne.objects.filter(
+            dossier=dossier, role__in=[RoleDansLeFoyer.ENFANT, RoleDansLeFoyer.AUTRE], charge_logement=True
+        ).count()
     )
     assert valeurs["Suspension du dossier"] == "non suspendu"
     assert "étrangère" in valeurs.values()
@@ -432,7 +438,7 @@ def deces_et_grossesse(dossier):
     jour = aujourd_hui()
     deces = jour - timedelta(days=41 if (jour - timedelta(days=41)).day != 1 else 42)
     grossesse = jour - timedelta(days=77 if (jour - timedelta(days=77)).day != 1 else 78)
-    Personne.objects.filter(dossier=dossier, role=Role.CONJOINT).update(date_deces=deces)
+    Personne.objects.filter(dossier=dossier, role=RoleDansLeFoyer.CONJOINT).update(date_deces=deces)
     Dossier.objects.filter(pk=dossier.pk).update(grossesse_debut=grossesse)
     return date_fr(deces), date_fr(grossesse)
 
@@ -749,7 +755,7 @@ def test_t2_qf_cnaf(prestataire, dossier):
     )
     assert valeurs["Régime de protection sociale"] == "Régime général"
     assert valeurs["Nombre d'enfants à charge au sens des prestations familiales"] == str(
-        Personne.objects.filter(dossier=dossier, role=Role.ENFANT, charge_pf=True).count()
+        Personne.objects.filter(dossier=dossier, role=RoleDansLeFoyer.ENFANT, charge_pf=True).count()
     )
     # 24 months of history: the first one is reachable, the 25th is not.
     contenu = page(prestataire, "qf-cnaf", mois=code(decaler(ce_mois(), -23)))
@@ -771,15 +777,15 @@ def test_t2_enfants_noms_et_dates_de_naissance_seulement(prestataire, dossier):
             [p.nom.upper(), p.prenom, date_fr(p.date_naissance)]
             for p in Personne.objects.filter(dossier=dossier, role=role)
         )
-        for role in (Role.ENFANT, Role.AUTRE)
+        for role in (RoleDansLeFoyer.ENFANT, RoleDansLeFoyer.AUTRE)
     }
-    assert sorted(enfants["lignes"]) == attendus[Role.ENFANT] and attendus[Role.ENFANT]
-    assert sorted(autres["lignes"]) == attendus[Role.AUTRE] and attendus[Role.AUTRE]
+    assert sorted(enfants["lignes"]) == attendus[RoleDansLeFoyer.ENFANT] and attendus[RoleDansLeFoyer.ENFANT]
+    assert sorted(autres["lignes"]) == attendus[RoleDansLeFoyer.AUTRE] and attendus[RoleDansLeFoyer.AUTRE]
     for absent in ("Type de charge", "Activité", "Placement", "prestations familiales", "NIR"):
         assert absent not in lu, absent
     for personne in Personne.objects.filter(dossier=dossier):
         assert personne.nir not in lu
-        if personne.role in (Role.ENFANT, Role.AUTRE) and personne.activite:
+        if personne.role in (RoleDansLeFoyer.ENFANT, RoleDansLeFoyer.AUTRE) and personne.activite:
             assert personne.activite not in lu
     assert fiches(contenu) == []  # no adult's fiche, no situation familiale
 
@@ -859,7 +865,7 @@ def court_et_long(caf_131):
     for n in range(4):
         Personne.objects.create(
             dossier=long,
-            role=Role.ENFANT if n % 2 else Role.AUTRE,
+            role=RoleDansLeFoyer.ENFANT if n % 2 else RoleDansLeFoyer.AUTRE,
             nom="TEMOIN",
             prenom=f"Personne{n}",
             date_naissance=date(2015, 1, n + 1),

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from demo.dossiers import creer_dossier
 from dossiers.consultation import MESSAGE_INTROUVABLE
-from dossiers.models import Personne, Role
+from dossiers.models import Personne, RoleDansLeFoyer
 from profils.rubriques import acces, rubriques_du_profil
 from tests.factories import MOT_DE_PASSE_PARTENAIRE, ConventionFactory, HabilitationFactory, caisse
 
@@ -56,7 +56,10 @@ def fermer_la_session(page):
 
 def responsable(dossier) -> str:
     """ "Madame LAURENCE XXXXXX - responsable du dossier", as the header of every rubrique writes it."""
-    return Personne.objects.get(dossier=dossier, role=Role.RESPONSABLE).appellation + " - responsable du dossier"
+    return (
+        Personne.objects.get(dossier=dossier, role=RoleDansLeFoyer.RESPONSABLE).appellation
+        + " - responsable du dossier"
+    )
 
 
 def onglet(page, libelle):
