@@ -293,9 +293,11 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
             if provisoire_expire(obj):
                 etat = "expiré"
             elif obj.mot_de_passe_provisoire_utilise_le:
+                # The agent's session may still be open: he can replace it until that session ends.
                 etat = (
-                    f"utilisé le {timezone.localtime(obj.mot_de_passe_provisoire_utilise_le):%d/%m/%Y à %H:%M} "
-                    "sans être remplacé : en émettre un nouveau"
+                    f"utilisé le {timezone.localtime(obj.mot_de_passe_provisoire_utilise_le):%d/%m/%Y à %H:%M}, "
+                    "pas encore remplacé par l'agent ; une fois sa session fermée, il n'ouvre plus rien : "
+                    "en émettre un nouveau"
                 )
             else:
                 etat = "pas encore utilisé"

@@ -195,15 +195,10 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
         mot_de_passe_juste = False
         motif = _motif_de_saisie(identifiant, mot_de_passe, user)
     if mot_de_passe_juste:
-        motif = _motif_de_refus(user)
+        motif = _motif_de_refus(user) or _prendre_le_provisoire(user.habilitation)
 
     if not motif:
         CompteurEchecs.objects.filter(cle=cle_identifiant(identifiant)).update(echecs=0)
-        if user.habilitation.mot_de_passe_provisoire_le is not None:
-            # Spent from now on: this session must replace it, or it opens nothing more.
-            Habilitation.objects.filter(pk=user.habilitation.pk).update(
-                mot_de_passe_provisoire_utilise_le=timezone.now()
-            )
         journaliser(TypeEvenement.CONNEXION, Resultat.SUCCES, "", user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return ResultatConnexion(Issue.REUSSIE, user)
@@ -214,6 +209,17 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
     _marquer_verrouillee(getattr(user, "habilitation", None) if user else None)
     journaliser(TypeEvenement.VERROUILLAGE, Resultat.SUCCES, f"{MAX_ECHECS} échecs consécutifs", user)
     return ResultatConnexion(Issue.VERROUILLEE)
+
+
+def _prendre_le_provisoire(habilitation: Habilitation) -> str:
+    """A password issued by the Caf is spent by the session it opens (that session must replace
+    it). Claimed by one conditional UPDATE: of two logins at once, only one opens ('' for it)."""
+    if habilitation.mot_de_passe_provisoire_le is None:
+        return ""
+    pris = Habilitation.objects.filter(
+        pk=habilitation.pk, mot_de_passe_provisoire_le__isnull=False, mot_de_passe_provisoire_utilise_le__isnull=True
+    ).update(mot_de_passe_provisoire_utilise_le=timezone.now())
+    return "" if pris else "mot de passe provisoire déjà utilisé"
 
 
 def _marquer_verrouillee(habilitation: Habilitation | None) -> None:

@@ -172,6 +172,7 @@ CHAMPS_DU_CYCLE = (
     "suppression_recue_le",
     "motif_suppression",
     "mot_de_passe_provisoire_le",
+    "mot_de_passe_provisoire_utilise_le",
     "mot_de_passe_change_le",
     "mot_de_passe_programme",
     "mot_de_passe_programme_le",
@@ -541,6 +542,12 @@ class Habilitation(models.Model):
         if not self.mot_de_passe_programme or self.mot_de_passe_programme_le > jour:
             return False
         with transaction.atomic():
+            # Two logins at once: the second finds the first's work (and the use it made of
+            # the password) instead of putting the same password in service again.
+            self._verrouiller()
+            if not self.mot_de_passe_programme:
+                self.user.refresh_from_db(fields=["password"])
+                return True
             date_effet = self.mot_de_passe_programme_le
             debut = timezone.make_aware(datetime.combine(date_effet, time.min))
             # At a login: the attempt being counted must not wipe the failures before it.

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -224,7 +225,7 @@ def test_un_mot_de_passe_provisoire_utilise_se_voit_dans_la_gestion(admin_131, c
     agent.post("/deconnexion/")
 
     page = texte(admin_131.get(f"/gestion/habilitations/habilitation/{habilitation.pk}/change/"))
-    assert "sans être remplacé : en émettre un nouveau" in page
+    assert "pas encore remplacé par l'agent ; une fois sa session fermée, il n'ouvre plus rien" in page
     liste = texte(admin_131.get("/gestion/habilitations/habilitation/?a_suivre=provisoires_expires"))
     assert habilitation.identifiant in liste
 
@@ -270,3 +271,29 @@ def test_les_echecs_de_connexion_et_du_changement_s_additionnent(client, proviso
     provisoire.refresh_from_db()
     assert provisoire.etat == "active"
     assert changer(client, MOT_DE_PASSE_PARTENAIRE, NOUVEAU)["Location"] == "/portail/"
+
+
+def test_deux_connexions_simultanees_avec_le_provisoire_n_en_ouvrent_qu_une(provisoire):
+    """Review of issue 12: login B runs whole while login A is checking the password; the
+    password is claimed by one conditional update, so A, which finds it spent, is refused."""
+    from habilitations.models import User
+
+    premier, second = Client(), Client()
+    issues, en_cours = [], []
+    verifier = User.check_password
+
+    def pendant_la_verification(user, mot):
+        juste = verifier(user, mot)
+        if not en_cours:
+            en_cours.append(True)
+            issues.append(se_connecter(second, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE))
+        return juste
+
+    with mock.patch.object(User, "check_password", pendant_la_verification):
+        issues.append(se_connecter(premier, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE))
+
+    ouvertes = [r for r in issues if r.status_code == 302 and r["Location"] == "/mot-de-passe/"]
+    assert len(ouvertes) == 1
+    assert "_auth_user_id" in second.session and "_auth_user_id" not in premier.session
+    motifs = list(Evenement.objects.filter(type=TypeEvenement.CONNEXION).order_by("pk").values_list("motif", flat=True))
+    assert motifs == ["", "mot de passe provisoire déjà utilisé"]
