@@ -27,19 +27,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from chromium import CHROMIUM, lancer  # scripts/chromium.py: the browser tests' path and flags
+
 RACINE = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CAFPRO_CHROMIUM", "/usr/bin/chromium")
-# The flags of tests/navigateur/conftest.py.
-DRAPEAUX = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LARGEUR = 1280
 HAUTEUR = 800
 ATTENTE_MS = 15_000
@@ -312,7 +302,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        navigateur = playwright.chromium.launch(executable_path=CHROMIUM, args=DRAPEAUX)
+        navigateur = lancer(playwright)
         try:
             captures = Captures(navigateur, arguments.url, arguments.sortie)
             if not arguments.seulement_controle:

@@ -9,21 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from scripts.chromium import CHROMIUM, lancer
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("CAFPRO_CHROMIUM", "/usr/bin/chromium")
-DRAPEAUX = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +25,7 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        navigateur = playwright.chromium.launch(executable_path=CHROMIUM, args=DRAPEAUX)
+        navigateur = lancer(playwright)
         yield navigateur
         navigateur.close()
 
