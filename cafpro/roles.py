@@ -8,9 +8,12 @@ serving role (`cafpro_application` by default) gets SELECT, INSERT, UPDATE and D
 ordinary tables, but only SELECT and INSERT on `journal_evenement` (through the partitioned
 parent, which is the only table PostgreSQL checks), SELECT, INSERT and UPDATE on
 `journal_tetechaine` (the head of each chain), SELECT on the purge's seals and on
-`django_migrations`, nothing on the partitions, no TRUNCATE anywhere, no CREATE on the schema.
+`django_migrations`, nothing on the partitions, no TRUNCATE anywhere, no CREATE on the schema,
+no TEMPORARY on the database (taken from PUBLIC: the application makes no temporary table).
 The NOLOGIN role `cafpro_maintenance` makes the maintenance setting of the triggers useless to
-anyone outside it (migration 0007); the serving role is never its member.
+anyone outside it (migration 0007); the serving role is never its member. The triggers'
+function fixes its own search_path (migration 0009), so that a temporary view named `pg_roles`
+cannot hide `cafpro_maintenance` from it; `problemes` checks that too.
 
 `preparer` runs with the owner's connection (`manage.py roles_base`, after every migrate:
 new tables get their grants then); `problemes` lists what a role could do that it must not,
@@ -62,6 +65,8 @@ _TRUNCATE = 1 << 5  # pg_trigger.tgtype bit of a TRUNCATE trigger
 # SQLSTATE of a role created meanwhile by another session: duplicate_object, unique_violation.
 _DEJA_CREE = {"42710", "23505"}
 _REFUSE = "42501"  # insufficient_privilege
+# The search_path the triggers' function must run with (journal migration 0009).
+SEARCH_PATH_FONCTION = ["pg_catalog", "pg_temp"]
 
 
 class RoleNonConforme(ImproperlyConfigured):
@@ -122,6 +127,25 @@ def _schema(curseur) -> int | None:
 def _arbre_du_journal(curseur) -> list[str]:
     curseur.execute("SELECT relid::regclass::text FROM pg_partition_tree(%s::regclass) ORDER BY level, 1", [JOURNAL])
     return [ligne[0] for ligne in curseur.fetchall()]
+
+
+def _temporaire_a_public(curseur) -> bool:
+    """Whether PUBLIC (every role) may create temporary tables in this database (the default)."""
+    curseur.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database d, "
+        "pg_catalog.aclexplode(coalesce(d.datacl, pg_catalog.acldefault('d', d.datdba))) a "
+        "WHERE d.datname = pg_catalog.current_database() AND a.grantee = 0 AND a.privilege_type = 'TEMPORARY')"
+    )
+    return curseur.fetchone()[0]
+
+
+def _search_path(config: list[str] | None) -> list[str] | None:
+    """The search_path a function sets for itself (pg_proc.proconfig), or None."""
+    for reglage in config or []:
+        nom, _, valeur = reglage.partition("=")
+        if nom == "search_path":
+            return [partie.strip().strip('"') for partie in valeur.split(",")]
+    return None
 
 
 def _tables(curseur, schema: int) -> list[str]:
@@ -203,6 +227,13 @@ def problemes(curseur, role: str | None = None) -> list[str]:
     curseur.execute("SELECT has_schema_privilege(%s, %s::oid, 'CREATE')", [role, schema])
     if curseur.fetchone()[0]:
         trouves.append(f"le rôle {role} peut créer des objets dans le schéma du journal (CREATE)")
+    curseur.execute("SELECT current_database(), has_database_privilege(%s, current_database(), 'TEMPORARY')", [role])
+    base, temporaire = curseur.fetchone()
+    if temporaire:
+        trouves.append(
+            f"le rôle {role} peut créer des tables temporaires dans la base {base} (TEMPORARY, donné par défaut "
+            f"à PUBLIC : REVOKE TEMPORARY ON DATABASE {base} FROM PUBLIC, par le propriétaire de la base)"
+        )
     curseur.execute("SELECT current_setting('server_version_num')::int >= 150000")
     if curseur.fetchone()[0]:
         curseur.execute("SELECT has_parameter_privilege(%s, 'session_replication_role', 'SET')", [role])
@@ -211,17 +242,28 @@ def problemes(curseur, role: str | None = None) -> list[str]:
 
     # The triggers themselves: present and enabled on the parent, TRUNCATE refused on each partition.
     curseur.execute(
-        "SELECT c.oid::regclass::text, t.tgname, t.tgenabled, t.tgtype FROM pg_trigger t "
-        "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgrelid = ANY(%s::regclass[]) AND NOT t.tgisinternal",
+        "SELECT c.oid::regclass::text, t.tgname, t.tgenabled, t.tgtype, p.oid::regprocedure::text, p.proconfig "
+        "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+        "WHERE t.tgrelid = ANY(%s::regclass[]) AND NOT t.tgisinternal",
         [arbre],
     )
     declencheurs = curseur.fetchall()
-    for table, nom, etat, _ in declencheurs:
+    for table, nom, etat, *_ in declencheurs:
         if etat == "D":
             trouves.append(f"le déclencheur {nom} de {table} est désactivé")
-    presents = {nom for table, nom, _, _ in declencheurs if table == JOURNAL}
+    presents = {nom for table, nom, *_ in declencheurs if table == JOURNAL}
     trouves += [f"le déclencheur {nom} manque sur {JOURNAL}" for nom in DECLENCHEURS if nom not in presents]
-    avec_truncate = {table for table, _, _, type_ in declencheurs if type_ & _TRUNCATE}
+    # Without its own search_path, the function reads pg_roles through the session's, where a
+    # temporary view comes first: the maintenance setting would then let anyone through.
+    fonctions = {fonction: config for _, _, _, _, fonction, config in declencheurs}
+    trouves += [
+        f"la fonction {fonction} des déclencheurs du journal ne fixe pas son search_path à "
+        f"{', '.join(SEARCH_PATH_FONCTION)} (migration journal.0009) : une vue temporaire pourrait "
+        "tromper sa vérification du rôle de maintenance"
+        for fonction, config in sorted(fonctions.items())
+        if _search_path(config) != SEARCH_PATH_FONCTION
+    ]
+    avec_truncate = {table for table, _, _, type_, *_ in declencheurs if type_ & _TRUNCATE}
     trouves += [
         f"TRUNCATE de la partition {t} n'est arrêté par aucun déclencheur" for t in arbre if t not in avec_truncate
     ]
@@ -337,6 +379,17 @@ def preparer(role: str = APPLICATION, mot_de_passe: str | None = None) -> list[s
         nom_schema = curseur.fetchone()[0]
         r, s = _q(role), _q(nom_schema)
         curseur.execute(f"GRANT CONNECT ON DATABASE {_q(base)} TO {r}")
+        # No temporary table: the application makes none, and a temporary object comes first in
+        # a session's search_path. Every role has TEMPORARY through PUBLIC by default.
+        curseur.execute(f"REVOKE TEMPORARY ON DATABASE {_q(base)} FROM {r}")
+        if _temporaire_a_public(curseur):
+            try:
+                with transaction.atomic():
+                    curseur.execute(f"REVOKE TEMPORARY ON DATABASE {_q(base)} FROM PUBLIC")
+            except DatabaseError:
+                pass  # reported by problemes() below
+            if not _temporaire_a_public(curseur):  # only the base's owner can (else a warning)
+                fait.append(f"TEMPORARY sur la base {base} retiré à PUBLIC")
         curseur.execute(f"GRANT USAGE ON SCHEMA {s} TO {r}")
         curseur.execute(f"REVOKE CREATE ON SCHEMA {s} FROM {r}")
         curseur.execute("SELECT has_schema_privilege(%s, %s::oid, 'CREATE')", [role, schema])

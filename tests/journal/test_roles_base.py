@@ -104,6 +104,9 @@ ATTAQUES = [
     "GRANT cafpro_maintenance TO {role}",
     "ALTER ROLE {role} SUPERUSER",
     "CREATE TABLE intrus (x int)",
+    # A temporary view named pg_roles would hide the catalog from a trigger that trusted search_path.
+    "CREATE TEMP TABLE intrus_temporaire (x int)",
+    "CREATE TEMP VIEW pg_roles AS SELECT 'x'::name AS rolname WHERE false",
     # The documents as issued are kept as they were (documents/models.py).
     "UPDATE documents_documentemis SET titre = 'réécrit'",
     "DELETE FROM documents_documentemis",
@@ -131,6 +134,52 @@ def test_le_role_de_service_ne_peut_ni_modifier_ni_effacer_ni_deproteger_le_jour
     assert evenement.motif == "mot de passe erroné"
     assert Evenement.objects.filter(pk=evenement.pk).exists()
     assert roles.problemes(connection.cursor(), roles.APPLICATION) == []
+
+
+@seulement_postgresql
+def test_une_vue_temporaire_ne_fait_pas_passer_un_role_hors_maintenance(evenement):
+    """A role granted UPDATE, DELETE and TRUNCATE on the journal (a mistake, or another tool's
+    login) but outside cafpro_maintenance: the maintenance setting must not let it through, even
+    when a temporary view named pg_roles hides cafpro_maintenance from the trigger (a session's
+    temporary schema comes before pg_catalog in its search_path, unless the function fixes it)."""
+    partition = partition_de(evenement)
+    role = f"cafpro_test_{secrets.token_hex(4)}"
+    tables = ", ".join(roles._arbre_du_journal(connection.cursor()))
+    base = connection.settings_dict["NAME"]
+    with connection.cursor() as curseur:
+        curseur.execute(f"CREATE ROLE {role} LOGIN")
+        curseur.execute(f"GRANT SELECT, UPDATE, DELETE, TRUNCATE ON {tables} TO {role}")
+        # TEMPORARY given on purpose (roles_base takes it from PUBLIC): the trigger must hold alone.
+        curseur.execute(f'GRANT CONNECT, TEMPORARY ON DATABASE "{base}" TO {role}')
+        curseur.execute("SELECT pg_has_role(%s, %s, 'MEMBER')", [role, roles.MAINTENANCE])
+        assert curseur.fetchone() == (False,)
+    acceptees = []
+    try:
+        with connecter(role) as intrus:
+            intrus.execute("CREATE TEMP VIEW pg_roles AS SELECT 'x'::name AS rolname WHERE false")
+            assert intrus.execute("SELECT count(*) FROM pg_roles").fetchone() == (0,)  # the trick is in place
+            intrus.execute("SET cafpro.maintenance_journal = 'on'")
+            intrus.execute("SET search_path = pg_temp, public, pg_catalog")
+            for sql in (
+                f"UPDATE journal_evenement SET motif = 'effacé' WHERE id = {evenement.pk}",
+                f"UPDATE {partition} SET motif = 'effacé' WHERE id = {evenement.pk}",
+                f"DELETE FROM journal_evenement WHERE id = {evenement.pk}",
+                f"TRUNCATE {partition}",
+                "TRUNCATE journal_evenement",
+            ):
+                try:
+                    intrus.execute(sql)
+                except psycopg.errors.InsufficientPrivilege as exc:
+                    assert "ajout seul" in str(exc)
+                    continue
+                acceptees.append(sql)
+    finally:
+        with connection.cursor() as curseur:
+            curseur.execute(f"DROP OWNED BY {role}")
+            curseur.execute(f"DROP ROLE {role}")
+    assert acceptees == []
+    evenement.refresh_from_db()
+    assert evenement.motif == "mot de passe erroné"
 
 
 @seulement_postgresql
@@ -207,7 +256,8 @@ def test_la_commande_est_idempotente_et_remet_en_ordre_un_role_trop_puissant(rol
         curseur.execute(f"ALTER ROLE {role} CREATEDB NOLOGIN")
         curseur.execute(f"GRANT cafpro_maintenance TO {role}")
         curseur.execute(f"GRANT UPDATE, DELETE, TRUNCATE ON journal_evenement, {partition} TO {role}")
-        assert len(roles.problemes(curseur, role)) >= 3
+        curseur.execute(f'GRANT TEMPORARY ON DATABASE "{connection.settings_dict["NAME"]}" TO {role}, PUBLIC')
+        assert len(roles.problemes(curseur, role)) >= 4
     call_command("roles_base", "--role", role, stdout=io.StringIO())
     call_command("roles_base", "--role", role, stdout=io.StringIO())
     with connection.cursor() as curseur:
@@ -217,6 +267,8 @@ def test_la_commande_est_idempotente_et_remet_en_ordre_un_role_trop_puissant(rol
             [role],
         )
         assert curseur.fetchone() == (False, False, False, False, True)
+        curseur.execute("SELECT has_database_privilege(%s, current_database(), 'TEMPORARY')", [role])
+        assert curseur.fetchone() == (False,)
         curseur.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'cafpro_maintenance'")
         assert curseur.fetchone() == (False,)
 
@@ -240,12 +292,22 @@ def test_la_commande_est_idempotente_et_remet_en_ordre_un_role_trop_puissant(rol
         ("ALTER TABLE {partition} DISABLE TRIGGER ALL", "désactivé"),
         ("DROP TRIGGER {partition_nue}_sans_truncate ON {partition}", "TRUNCATE de la partition"),
         ("REVOKE INSERT ON journal_evenement FROM {role}", "il manque"),
+        ('GRANT TEMPORARY ON DATABASE "{base}" TO {role}', "tables temporaires"),
+        ('GRANT TEMPORARY ON DATABASE "{base}" TO PUBLIC', "tables temporaires"),
+        ("ALTER FUNCTION journal_refuser_modification() RESET search_path", "search_path"),
     ],
 )
 def test_verifier_signale_chaque_moyen_de_reecrire_le_journal(role_temporaire, sql, signale):
     partition = partition_de(enregistrer(TypeEvenement.CONNEXION, Resultat.ECHEC, identifiant="ABCD2345"))
     with connection.cursor() as curseur:
-        curseur.execute(sql.format(role=role_temporaire, partition=partition, partition_nue=partition.split(".")[-1]))
+        curseur.execute(
+            sql.format(
+                role=role_temporaire,
+                partition=partition,
+                partition_nue=partition.split(".")[-1],
+                base=connection.settings_dict["NAME"],
+            )
+        )
         assert any(signale in probleme for probleme in roles.problemes(curseur, role_temporaire))
     with pytest.raises(CommandError, match="ne convient pas"):
         call_command("roles_base", "--verifier", "--role", role_temporaire, stdout=io.StringIO())
