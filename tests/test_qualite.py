@@ -1,5 +1,5 @@
 """The quality gate runs with the tests, so CI enforces it: ruff's lint and format, the import
-contracts of DESIGN.md §4, mypy on the typed apps."""
+contracts of DESIGN.md §4, djLint on the templates, mypy on the typed apps."""
 
 import subprocess
 import sys
@@ -30,6 +30,12 @@ def test_ruff_format():
 def test_contrats_d_import():
     """Which app may import which ([tool.importlinter] in pyproject.toml)."""
     resultat = lancer(str(OUTILS / "lint-imports"), "--no-cache", "--no-logo")
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+
+
+def test_djlint():
+    """The templates ([tool.djlint] in pyproject.toml)."""
+    resultat = lancer(str(OUTILS / "djlint"), "templates", "--lint")
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
 
 
