@@ -10,7 +10,9 @@
 #
 # Without DATABASE_OWNER_URL, the base must already be migrated and granted (by a job of its
 # own): the script only checks the serving role. Either way it refuses to serve with a role
-# that could rewrite the journal. With arguments, runs them instead of gunicorn.
+# that could rewrite the journal. With arguments, runs them instead of gunicorn. What it
+# serves or runs never gets the owner's connection: DATABASE_OWNER_URL (and
+# DATABASE_APPLICATION_URL, which only roles_base reads) leave the environment before exec.
 set -eu
 PYTHON=${PYTHON:-python}
 
@@ -31,6 +33,10 @@ case "${DATABASE_URL:-}" in
     "$PYTHON" manage.py referentiel
     ;;
 esac
+
+# The owner's credentials stay with the steps above: not in gunicorn's environment (a worker's
+# /proc/self/environ, an error page's dump, a child process), nor in a command's.
+unset DATABASE_OWNER_URL DATABASE_APPLICATION_URL
 
 if [ "$#" -gt 0 ]; then
   exec "$@"

@@ -388,6 +388,13 @@ SERVIR = (
     "    print('service :', c.fetchone()[0])\n"
 )
 
+# Printed by the served command: the names of the variables that hold the owner's connection.
+ENVIRONNEMENT = (
+    "import os\n"
+    "print('variables du propriétaire :', sorted(k for k, v in os.environ.items() "
+    "if k == 'DATABASE_OWNER_URL' or {proprietaire!r} in v))\n"
+)
+
 
 @seulement_postgresql
 def test_le_conteneur_migre_en_proprietaire_et_sert_avec_le_role_de_service(base_transactionnelle):
@@ -396,7 +403,13 @@ def test_le_conteneur_migre_en_proprietaire_et_sert_avec_le_role_de_service(base
     proprietaire = connection.settings_dict["USER"] or "postgres"
     try:
         resultat = subprocess.run(
-            ["sh", "scripts/demarrer-conteneur.sh", sys.executable, "-c", SERVIR],
+            [
+                "sh",
+                "scripts/demarrer-conteneur.sh",
+                sys.executable,
+                "-c",
+                SERVIR + ENVIRONNEMENT.format(proprietaire=url(proprietaire)),
+            ],
             cwd=RACINE,
             env=_production(DATABASE_OWNER_URL=url(proprietaire), DATABASE_URL=url(role, mot_de_passe)),
             capture_output=True,
@@ -406,11 +419,47 @@ def test_le_conteneur_migre_en_proprietaire_et_sert_avec_le_role_de_service(base
         assert resultat.returncode == 0, resultat.stdout + resultat.stderr
         assert f"service : {role}" in resultat.stdout
         assert "connexion vérifiée" in resultat.stdout
+        # A command passed to the container does not hold the owner's connection either.
+        assert "variables du propriétaire : []" in resultat.stdout
         with connection.cursor() as curseur:
             assert roles.problemes(curseur, role) == []
         with connecter(role, mot_de_passe) as service:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 service.execute("DELETE FROM journal_evenement")
+    finally:
+        with connection.cursor() as curseur:
+            curseur.execute(f"DROP OWNED BY {role}")
+            curseur.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+@seulement_postgresql
+def test_gunicorn_ne_recoit_pas_la_connexion_du_proprietaire(base_transactionnelle, tmp_path):
+    """The served process (the script's final exec of gunicorn, here a stand-in found first on
+    PATH that prints its arguments and environment) holds no owner's URL."""
+    role, mot_de_passe = f"cafpro_test_{secrets.token_hex(4)}", secrets.token_urlsafe(18)
+    proprietaire = url(connection.settings_dict["USER"] or "postgres")
+    faux = tmp_path / "gunicorn"
+    faux.write_text('#!/bin/sh\necho "gunicorn $*"\nenv\n')
+    faux.chmod(0o755)
+    env = _production(DATABASE_OWNER_URL=proprietaire, DATABASE_URL=url(role, mot_de_passe))
+    env["PATH"] = f"{tmp_path}{os.pathsep}{env.get('PATH', os.defpath)}"
+    try:
+        resultat = subprocess.run(
+            ["sh", "scripts/demarrer-conteneur.sh"],
+            cwd=RACINE,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+        sortie = resultat.stdout
+        assert "gunicorn cafpro.wsgi:application" in sortie
+        servi = sortie[sortie.index("gunicorn cafpro.wsgi:application") :]
+        assert f"DATABASE_URL={url(role, mot_de_passe)}" in servi.splitlines()
+        assert "DATABASE_OWNER_URL" not in servi
+        assert roles.VARIABLE_URL_APPLICATION not in servi
+        assert proprietaire not in servi
     finally:
         with connection.cursor() as curseur:
             curseur.execute(f"DROP OWNED BY {role}")
