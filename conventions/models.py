@@ -702,6 +702,8 @@ class Convention(models.Model):
 
 # The widest networks a Caf may trust: a partner's site, never a provider's block.
 PREFIXE_MINIMAL_DE_CONFIANCE = {4: 24, 6: 48}
+# IPv4-mapped IPv6: declared as IPv6, a /96 of it would be all of IPv4.
+IPV4_EN_IPV6 = ipaddress.ip_network("::ffff:0:0/96")
 
 
 class ReseauDeConfiance(models.Model):
@@ -723,8 +725,9 @@ class ReseauDeConfiance(models.Model):
     libelle = models.CharField("site", max_length=150, help_text="Le site du partenaire derrière ce réseau.")
     max_echecs = models.PositiveIntegerField(
         "échecs de connexion admis",
-        help_text="Nombre d'échecs de connexion depuis ce réseau, dans la fenêtre du frein, au-delà "
-        "duquel les tentatives sont refusées (au lieu de la limite générale).",
+        help_text="Nombre d'échecs de connexion depuis une même adresse de ce réseau, dans la fenêtre "
+        "du frein, au-delà duquel les tentatives des agents de ce partenaire sont refusées (au lieu "
+        "de la limite générale ; les autres identifiants restent à la limite générale).",
     )
     cree_le = models.DateTimeField("déclaré le", auto_now_add=True)
 
@@ -749,7 +752,11 @@ class ReseauDeConfiance(models.Model):
             erreurs["reseau"] = "Indiquez une adresse IP (203.0.113.7) ou une plage CIDR (203.0.113.0/28)."
         else:
             minimum = PREFIXE_MINIMAL_DE_CONFIANCE[reseau.version]
-            if reseau.prefixlen < minimum:
+            if reseau.version == 6 and reseau.overlaps(IPV4_EN_IPV6):
+                erreurs["reseau"] = (
+                    "Une adresse IPv4 s'indique sous sa forme IPv4 (203.0.113.7), pas en IPv6 (::ffff:…)."
+                )
+            elif reseau.prefixlen < minimum:
                 erreurs["reseau"] = (
                     f"Plage trop large ({reseau.with_prefixlen}) : un réseau de confiance est celui d'un "
                     f"site du partenaire, au plus /{minimum} en IPv{reseau.version}."
@@ -768,16 +775,23 @@ class ReseauDeConfiance(models.Model):
             raise ValidationError(erreurs)
 
     @classmethod
-    def pour_adresse(cls, adresse: str) -> "ReseauDeConfiance | None":
-        """The trusted network with the highest limit that holds this address, if any (a short
-        table: read whole, matched here, the same on SQLite and PostgreSQL)."""
-        try:
-            ip = ipaddress.ip_address(adresse)
-        except ValueError:
-            return None
-        retenus = [
+    def contenant(cls, adresse: str) -> list["ReseauDeConfiance"]:
+        """The trusted networks that hold this address (a short table: read whole, matched here,
+        the same on SQLite and PostgreSQL). An IPv4 address seen as IPv4-mapped IPv6 (a
+        dual-stack listener) is matched as the IPv4 address it is."""
+        ip = _adresse_reelle(adresse)
+        if ip is None:
+            return []
+        return [
             reseau
             for reseau in cls.objects.select_related("partenaire__caisse")
             if ip in ipaddress.ip_network(reseau.reseau, strict=False)
         ]
-        return max(retenus, key=lambda reseau: reseau.max_echecs, default=None)
+
+
+def _adresse_reelle(adresse: str):
+    try:
+        ip = ipaddress.ip_address(adresse)
+    except ValueError:
+        return None
+    return (ip.ipv4_mapped if ip.version == 6 else None) or ip

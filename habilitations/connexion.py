@@ -10,7 +10,7 @@ unknown identifiant cost the same work as a known one.
 import enum
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -66,23 +66,42 @@ def mot_de_passe_bien_forme(mot_de_passe: str) -> bool:
 
 @dataclass
 class FreinAdresse:
-    """The per-address throttle's verdict on one attempt."""
+    """The per-address throttle on one attempt: failed logins from the client's address within
+    the window, and the trusted networks (conventions.ReseauDeConfiance) that hold it."""
 
-    bloquee: bool
-    # The partner's trusted network whose higher limit applied (its events say so), if any.
-    reseau: ReseauDeConfiance | None = None
     echecs: int = 0
+    depasse: bool = False  # the general limit is reached
+    reseaux: list[ReseauDeConfiance] = field(default_factory=list)
+    # The network of the agent's own partner whose higher limit let the attempt through.
+    applique: ReseauDeConfiance | None = None
+
+    def laisse_passer(self, user: User | None) -> bool:
+        """Below the general limit, every attempt is checked. Above it, only one on an identifiant
+        of the partner who declared the network, and below that network's limit: a network one
+        Caf trusts relaxes nothing for other partners' agents, nor for unknown identifiants."""
+        if not self.depasse:
+            return True
+        habilitation = getattr(user, "habilitation", None) if user else None
+        if habilitation is None:
+            return False
+        siens = [r for r in self.reseaux if r.partenaire_id == habilitation.convention.partenaire_id]
+        self.applique = max(siens, key=lambda reseau: reseau.max_echecs, default=None)
+        return self.applique is not None and self.echecs < self.applique.max_echecs
+
+    def motif_du_refus(self) -> str:
+        motif = "trop d'échecs depuis cette adresse"
+        return f"{motif} (réseau de confiance {self.applique.reseau})" if self.applique else motif
 
     def details(self) -> dict:
-        if self.reseau is None:
+        if self.applique is None:
             return {}
         return {
             "reseau_de_confiance": {
-                "reseau": self.reseau.reseau,
-                "site": self.reseau.libelle,
-                "partenaire": self.reseau.partenaire.raison_sociale,
-                "caisse": self.reseau.partenaire.caisse.numero,
-                "limite": self.reseau.max_echecs,
+                "reseau": self.applique.reseau,
+                "site": self.applique.libelle,
+                "partenaire": self.applique.partenaire.raison_sociale,
+                "caisse": self.applique.partenaire.caisse.numero,
+                "limite": self.applique.max_echecs,
                 "echecs_dans_la_fenetre": self.echecs,
             }
         }
@@ -93,21 +112,44 @@ def frein_adresse(request) -> FreinAdresse:
 
     The limit also stops the right password from that address for the window: behind a
     partner's shared NAT, one sprayer would shut out every agent. A Caf may therefore declare
-    that network trusted, with a higher limit; above the general limit, each attempt let
-    through that way carries the network in its event (docs/deploiement.md)."""
+    that network trusted, with a higher limit for that partner's agents; above the general
+    limit, each attempt let through that way carries the network in its event
+    (docs/deploiement.md)."""
     adresse = adresse_client(request)
     if adresse is None:
-        return FreinAdresse(bloquee=False)
+        return FreinAdresse()
     depuis = timezone.now() - timedelta(seconds=settings.CAFPRO_THROTTLE_WINDOW)
     echecs = Evenement.objects.filter(
         type=TypeEvenement.CONNEXION, resultat=Resultat.ECHEC, adresse_ip=adresse, horodatage__gte=depuis
     ).count()
     if echecs < settings.CAFPRO_THROTTLE_MAX_ECHECS:
-        return FreinAdresse(bloquee=False, echecs=echecs)
-    reseau = ReseauDeConfiance.pour_adresse(adresse)
-    if reseau is None:
-        return FreinAdresse(bloquee=True, echecs=echecs)
-    return FreinAdresse(bloquee=echecs >= reseau.max_echecs, reseau=reseau, echecs=echecs)
+        return FreinAdresse(echecs=echecs)
+    return FreinAdresse(echecs=echecs, depasse=True, reseaux=ReseauDeConfiance.contenant(adresse))
+
+
+def _journaliser(request, type_, resultat, motif: str, identifiant: str, habilitation=None, details=None):
+    """A login's event: the identifiant as typed, and the habilitation and its Caf once known."""
+    enregistrer(
+        type_,
+        resultat,
+        request=request,
+        motif=motif,
+        identifiant=identifiant,
+        habilitation_id=habilitation.pk if habilitation else None,
+        caisse=habilitation.convention.caisse.numero if habilitation else "",
+        details=details,
+    )
+
+
+def _trouver(identifiant: str) -> User | None:
+    # Only a well-formed identifiant is looked up (a NUL would not even reach PostgreSQL).
+    if not identifiant_bien_forme(identifiant):
+        return None
+    return (
+        User.objects.filter(username=identifiant, type_compte=TypeCompte.PARTENAIRE)
+        .select_related("habilitation__convention__caisse")
+        .first()
+    )
 
 
 def _motif_de_refus(user: User) -> str:
@@ -145,37 +187,18 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
     mot_de_passe = mot_de_passe[: LONGUEUR_MAX_MOT_DE_PASSE + 1]
 
     frein = frein_adresse(request)
+    user = _trouver(identifiant)
 
     def journaliser(type_, resultat, motif, user=None):
         habilitation = getattr(user, "habilitation", None) if user else None
-        enregistrer(
-            type_,
-            resultat,
-            request=request,
-            motif=motif,
-            identifiant=identifiant,
-            habilitation_id=habilitation.pk if habilitation else None,
-            caisse=habilitation.convention.caisse.numero if habilitation else "",
-            details=frein.details(),
-        )
+        _journaliser(request, type_, resultat, motif, identifiant, habilitation, frein.details())
 
-    if frein.bloquee:
+    if not frein.laisse_passer(user):
         check_password(mot_de_passe, hash_factice())
-        motif = "trop d'échecs depuis cette adresse"
-        if frein.reseau is not None:
-            motif += f" (réseau de confiance {frein.reseau.reseau})"
-        journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, motif)
+        journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, frein.motif_du_refus())
         return ResultatConnexion(Issue.ECHEC)
 
     rang = CompteurEchecs.compter(cle_identifiant(identifiant), MAX_ECHECS)
-    # Only a well-formed identifiant is looked up (a NUL would not even reach PostgreSQL).
-    user = (
-        User.objects.filter(username=identifiant, type_compte=TypeCompte.PARTENAIRE)
-        .select_related("habilitation__convention__caisse")
-        .first()
-        if identifiant_bien_forme(identifiant)
-        else None
-    )
     if rang is None:
         check_password(mot_de_passe, hash_factice())
         # The counter says locked: the habilitation shows it, so a gestionnaire can unlock it.
@@ -235,15 +258,7 @@ def controler_mot_de_passe_actuel(request, habilitation: Habilitation, saisi: st
     identifiant = habilitation.identifiant
 
     def journaliser(type_, resultat, motif):
-        enregistrer(
-            type_,
-            resultat,
-            request=request,
-            motif=motif,
-            identifiant=identifiant,
-            habilitation_id=habilitation.pk,
-            caisse=habilitation.convention.caisse.numero,
-        )
+        _journaliser(request, type_, resultat, motif, identifiant, habilitation)
 
     rang = CompteurEchecs.compter(cle_identifiant(identifiant), MAX_ECHECS)
     if rang is not None and mot_de_passe_bien_forme(saisi[: LONGUEUR_MAX_MOT_DE_PASSE + 1]):

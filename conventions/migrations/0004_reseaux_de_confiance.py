@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 (
                     "max_echecs",
                     models.PositiveIntegerField(
-                        help_text="Nombre d'échecs de connexion depuis ce réseau, dans la fenêtre du frein, au-delà duquel les tentatives sont refusées (au lieu de la limite générale).",
+                        help_text="Nombre d'échecs de connexion depuis une même adresse de ce réseau, dans la fenêtre du frein, au-delà duquel les tentatives des agents de ce partenaire sont refusées (au lieu de la limite générale ; les autres identifiants restent à la limite générale).",
                         verbose_name="échecs de connexion admis",
                     ),
                 ),

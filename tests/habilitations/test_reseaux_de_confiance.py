@@ -34,10 +34,11 @@ def habilitation(db, settings):
     return HabilitationFactory()
 
 
-def declarer(reseau=NAT, max_echecs=12, **champs):
-    partenaire = champs.pop("partenaire", None) or PartenaireFactory()
+def declarer(pour, reseau=NAT, max_echecs=12):
+    """A trusted network of the partner `pour` (a Partenaire, or an agent's Habilitation)."""
+    partenaire = getattr(getattr(pour, "convention", None), "partenaire", pour)
     return ReseauDeConfiance.objects.create(
-        partenaire=partenaire, reseau=reseau, libelle="Site Belsunce", max_echecs=max_echecs, **champs
+        partenaire=partenaire, reseau=reseau, libelle="Site Belsunce", max_echecs=max_echecs
     )
 
 
@@ -49,7 +50,7 @@ def test_sans_reseau_declare_le_frein_refuse_aussi_le_bon_mot_de_passe(client, h
 
 
 def test_un_reseau_de_confiance_releve_la_limite_et_le_journal_le_dit(client, habilitation):
-    reseau = declarer("198.51.100.16/28", max_echecs=12)
+    reseau = declarer(habilitation, "198.51.100.16/28", max_echecs=12)
     arroser(client, 5)
 
     reponse = se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)
@@ -70,7 +71,7 @@ def test_un_reseau_de_confiance_releve_la_limite_et_le_journal_le_dit(client, ha
 
 
 def test_la_limite_relevee_a_elle_aussi_une_fin(client, habilitation):
-    declarer(max_echecs=8)
+    declarer(habilitation, max_echecs=8)
     arroser(client, 8)
     reponse = se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)
     assert MESSAGE in texte(reponse) and "_auth_user_id" not in client.session
@@ -80,18 +81,48 @@ def test_la_limite_relevee_a_elle_aussi_une_fin(client, habilitation):
 
 
 def test_une_autre_adresse_ne_profite_pas_du_reseau(client, habilitation):
-    declarer(max_echecs=50)
+    declarer(habilitation, max_echecs=50)
     arroser(client, 5, adresse="198.51.100.99")
     reponse = se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE, adresse="198.51.100.99")
     assert MESSAGE in texte(reponse)
 
 
-def test_le_plus_haut_des_reseaux_qui_contiennent_l_adresse_s_applique(client, habilitation):
-    declarer("198.51.100.0/24", max_echecs=7)
-    declarer(max_echecs=9)
-    assert ReseauDeConfiance.pour_adresse(NAT).max_echecs == 9
-    assert ReseauDeConfiance.pour_adresse("198.51.100.200").max_echecs == 7
-    assert ReseauDeConfiance.pour_adresse("192.0.2.1") is None
+def test_le_plus_haut_des_reseaux_du_partenaire_s_applique(client, habilitation):
+    declarer(habilitation, "198.51.100.0/24", max_echecs=7)
+    declarer(habilitation, max_echecs=9)
+    arroser(client, 8)
+    assert se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)["Location"] == "/portail/"
+    succes = Evenement.objects.get(resultat=Resultat.SUCCES)
+    assert succes.details["reseau_de_confiance"]["limite"] == 9
+    assert {r.max_echecs for r in ReseauDeConfiance.contenant("198.51.100.200")} == {7}
+    assert ReseauDeConfiance.contenant("192.0.2.1") == []
+
+
+def test_le_reseau_d_un_partenaire_ne_releve_rien_pour_les_autres(client, habilitation):
+    """Review of issue 12: a network one Caf trusts must not relax the throttle for another
+    Caf's agents, another partner's, or unknown identifiants."""
+    declarer(habilitation, max_echecs=50)
+    autre_caf = HabilitationFactory(convention__caisse=caisse("161"))
+    autre_partenaire = HabilitationFactory()
+    arroser(client, 5)
+    for agent in (autre_caf, autre_partenaire):
+        reponse = se_connecter(client, agent.identifiant, MOT_DE_PASSE_PARTENAIRE)
+        assert MESSAGE in texte(reponse) and "_auth_user_id" not in client.session
+    # Unknown identifiants stay at the general limit too: spraying goes no further.
+    se_connecter(client, "WXYZ2345", "Xy7zW3")
+    refus = list(Evenement.objects.order_by("-pk").values_list("motif", "details")[:3])
+    assert refus == [("trop d'échecs depuis cette adresse", {})] * 3
+    # The partner's own agent still gets in.
+    assert se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)["Location"] == "/portail/"
+
+
+def test_une_adresse_ipv4_vue_en_ipv6_est_reconnue(client, habilitation):
+    declarer(habilitation, max_echecs=12)
+    mappee = f"::ffff:{NAT}"
+    arroser(client, 5, adresse=mappee)
+    assert se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE, adresse=mappee)["Location"] == (
+        "/portail/"
+    )
 
 
 # --- Declared by the Caf's gestionnaires, in the admin ----------------------------------------
@@ -128,6 +159,8 @@ def test_un_gestionnaire_declare_un_reseau_de_ses_partenaires(admin_131, caf_131
     [
         ({"reseau": "198.51.0.0/16"}, "Plage trop large (198.51.0.0/16)"),
         ({"reseau": "2001:db8::/32"}, "au plus /48 en IPv6"),
+        ({"reseau": "::ffff:0.0.0.0/96"}, "Une adresse IPv4 s'indique sous sa forme IPv4"),
+        ({"reseau": f"::ffff:{NAT}"}, "Une adresse IPv4 s'indique sous sa forme IPv4"),
         ({"reseau": "pas une adresse"}, "Indiquez une adresse IP"),
         ({"max_echecs": 20}, "Entre 31 (au-delà de la limite générale de 30) et 300 échecs par fenêtre."),
         ({"max_echecs": 5000}, "Entre 31 (au-delà de la limite générale de 30) et 300 échecs par fenêtre."),
@@ -148,7 +181,7 @@ def test_un_gestionnaire_ne_declare_ni_ne_voit_les_reseaux_d_une_autre_caf(admin
     reponse = admin_131.post(AJOUT, donnees(partenaire_161))
     assert reponse.status_code == 200 and not ReseauDeConfiance.objects.exists()
 
-    reseau_161 = declarer(partenaire=partenaire_161, max_echecs=100)
+    reseau_161 = declarer(partenaire_161, max_echecs=100)
     assert NAT not in texte(admin_131.get(LISTE))
     assert admin_131.get(f"{LISTE}{reseau_161.pk}/change/").status_code in (302, 403, 404)
     assert admin_131.post(f"{LISTE}{reseau_161.pk}/delete/", {"post": "yes"}).status_code in (302, 403, 404)
