@@ -194,13 +194,14 @@ def hors_territoire(caisse, periode: PeriodeObservee | None = None) -> dict[int,
         _consultations(caisse, periode)
         .exclude(numero_allocataire="")
         .annotate(code_postal=code_postal_du_dossier())
-        .filter(code_postal__isnull=False)
         .values("habilitation_id", "code_postal")
         .annotate(dossiers=Count(Concat("caisse_dossier", Value(":"), "numero_allocataire"), distinct=True))
         .order_by()
     )
     par_habilitation: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for ligne in par_code_postal:
+        if ligne["code_postal"] is None:  # no such dossier (a numéro mistyped, say)
+            continue
         departement = departement_du_code_postal(ligne["code_postal"])
         par_habilitation[ligne["habilitation_id"]][departement] += ligne["dossiers"]
     sieges = dict(
