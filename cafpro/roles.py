@@ -23,6 +23,7 @@ same time, and a role created by another session is taken as it is.
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -444,7 +445,8 @@ class GardeRole:
     """Refuse to serve in production with a role that could rewrite the journal.
 
     Checked when the WSGI application loads (a bad role stops gunicorn with the reason); if the
-    base cannot be reached then, at the first request instead, answering 503 while it fails."""
+    base cannot be reached then, at each request instead: every request is answered 503 until
+    the check passes, none is served unchecked."""
 
     def __init__(self, application):
         self.application = application
@@ -470,13 +472,24 @@ class GardeRole:
             close_old_connections()
             try:
                 self._verifier()
-            except OperationalError:
-                pass  # the application answers its own error for an unreachable base
+            except OperationalError as exc:
+                logger.warning("Rôle de la base non vérifié (%s) : requête refusée (503).", exc)
+                with contextlib.suppress(DatabaseError):
+                    connection.close()  # a fresh connection for the next request
+                return self._indisponible(
+                    start_response, "base de données injoignable, le rôle de connexion n'a pas pu être vérifié"
+                )
             except RoleNonConforme as exc:
                 logger.error("%s", exc)
-                start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8")])
-                return ["Service indisponible : rôle de la base non conforme.\n".encode()]
+                return self._indisponible(start_response, "rôle de la base non conforme")
         return self.application(environ, start_response)
+
+    @staticmethod
+    def _indisponible(start_response, raison: str) -> list[bytes]:
+        start_response(
+            "503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8"), ("Retry-After", "30")]
+        )
+        return [f"Service indisponible : {raison}. Réessayez dans quelques instants.\n".encode()]
 
 
 def garde_production(application):

@@ -507,6 +507,57 @@ def test_en_production_wsgi_refuse_le_proprietaire_des_tables(roles_prets):
     assert f"service : {roles.APPLICATION}" in servi.stdout
 
 
+def test_la_garde_repond_503_tant_que_la_base_ne_permet_pas_de_verifier_le_role(monkeypatch):
+    """Base unreachable when gunicorn loads, then at the first requests: no request is served
+    unchecked; once the base answers and the role is fit, the application serves."""
+    from django.db import OperationalError
+
+    etat = {"joignable": False, "verifications": 0}
+
+    def verifier(garde):
+        etat["verifications"] += 1
+        if not etat["joignable"]:
+            raise OperationalError('connection to server at "db" failed: Connection refused')
+        garde.verifie = True
+
+    servies = []
+
+    def application(environ, start_response):
+        servies.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    class ConnexionInjoignable:
+        fermetures = 0
+
+        def close(self):
+            self.fermetures += 1
+
+    connexion = ConnexionInjoignable()
+    monkeypatch.setattr(roles.GardeRole, "_verifier", verifier)
+    monkeypatch.setattr(roles, "connection", connexion)
+    monkeypatch.setattr(roles, "close_old_connections", lambda: None)
+    garde = roles.GardeRole(application)
+    assert not garde.verifie
+
+    def requete(chemin="/"):
+        statut = []
+        corps = b"".join(garde({"PATH_INFO": chemin}, lambda s, entetes: statut.append(s)))
+        return statut[0], corps.decode()
+
+    for _ in range(2):
+        statut, corps = requete("/recherche/")
+        assert statut.startswith("503")
+        assert "Service indisponible" in corps and "base de données" in corps
+    assert servies == []
+    etat["joignable"] = True
+    assert requete()[0] == "200 OK"
+    assert requete("/suite/")[0] == "200 OK"
+    assert servies == ["/", "/suite/"]
+    assert etat["verifications"] == 4  # checked at load, twice refused, once passed: not again
+    assert connexion.fermetures == 3  # after the load, and after each failed check
+
+
 def test_dev_py_sert_avec_le_role_de_service_sur_la_meme_base():
     specification = importlib.util.spec_from_file_location("dev_py", RACINE / "dev.py")
     dev = importlib.util.module_from_spec(specification)
