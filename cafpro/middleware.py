@@ -6,12 +6,17 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.dispatch import receiver
-from django.shortcuts import redirect
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from habilitations.connexion import MESSAGE_ECHEC
 from habilitations.evenements import enregistrer_pour_compte
+from habilitations.forms import ConnexionForm
+from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
 
 CLE_ACTIVITE = "cafpro_derniere_activite"
@@ -89,3 +94,31 @@ class PasDeCacheMiddleware:
         if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             add_never_cache_headers(reponse)
         return reponse
+
+
+class TentativeIlisibleMiddleware:
+    """A login POST that Django refuses to read (over DATA_UPLOAD_MAX_MEMORY_SIZE, or too many
+    fields) never reaches the login code: it is still an attempt, journaled as a failed
+    connection (so the per-address throttle counts it) and answered without a password check.
+    Its __call__ runs before any process_view, so before the CSRF check reads the body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path in (reverse("connexion"), reverse("admin:login")):
+            try:
+                request.POST  # noqa: B018 — reading the body is the test
+            except (RequestDataTooBig, TooManyFieldsSent) as refus:
+                administration = request.path == reverse("admin:login")
+                enregistrer(
+                    TypeEvenement.CONNEXION,
+                    Resultat.ECHEC,
+                    request=request,
+                    motif=f"{'administration : ' if administration else ''}saisie illisible ({type(refus).__name__})",
+                )
+                if administration:
+                    return HttpResponseBadRequest("Saisie refusée.", content_type="text/plain; charset=utf-8")
+                contexte = {"form": ConnexionForm(), "erreur": MESSAGE_ECHEC}
+                return render(request, "portail/connexion.html", contexte, status=400)
+        return self.get_response(request)

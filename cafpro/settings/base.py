@@ -94,6 +94,7 @@ MIDDLEWARE = [
     # Private by default: every view needs a login unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "cafpro.middleware.InactiviteMiddleware",
+    "cafpro.middleware.TentativeIlisibleMiddleware",
     "cafpro.middleware.PasDeCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -8,6 +8,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from habilitations import connexion as module_connexion
@@ -251,3 +252,26 @@ def test_un_champ_absent_du_formulaire_est_une_tentative(client, habilitation):
     reponse = client.post("/", {})
     assert MESSAGE in texte(reponse)
     assert Evenement.objects.get(type=TypeEvenement.CONNEXION).motif == "saisie incomplète"
+
+
+@pytest.mark.parametrize(
+    ("donnees", "refus"),
+    [
+        ({"identifiant": "ABCD2345", "mot_de_passe": "x" * 3_000_000}, "RequestDataTooBig"),
+        ({f"champ{n}": "x" for n in range(1_500)}, "TooManyFieldsSent"),
+    ],
+    ids=["3-mo", "1500-champs"],
+)
+@pytest.mark.parametrize("chemin", ["/", "/gestion/login/"])
+def test_une_saisie_que_django_refuse_de_lire_est_journalisee(db, donnees, refus, chemin):
+    """Review of issue 12: a body over Django's limits never reaches the login code; it is
+    still a failed attempt, journaled with the client's address (so the throttle counts it),
+    and it goes through the CSRF check (a real client, CSRF enforced)."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(chemin)
+    jeton = client.cookies["cafpro_csrf"].value
+    reponse = client.post(chemin, {**donnees, "csrfmiddlewaretoken": jeton})
+    assert reponse.status_code == 400
+    evenement = Evenement.objects.get(type=TypeEvenement.CONNEXION)
+    assert evenement.resultat == Resultat.ECHEC and evenement.motif.endswith(f"saisie illisible ({refus})")
+    assert evenement.adresse_ip == "127.0.0.1"
