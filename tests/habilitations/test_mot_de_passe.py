@@ -259,9 +259,24 @@ def test_trois_mots_de_passe_actuels_errones_verrouillent(client, provisoire):
     assert se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)["Location"] == "/connexion/erreur/"
 
 
-def test_les_echecs_de_connexion_et_du_changement_s_additionnent(client, provisoire):
-    se_connecter(client, provisoire.identifiant, "Faux9z")
-    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)  # resets the count
+def test_les_echecs_de_connexion_et_du_changement_s_additionnent(client, db):
+    """Three consecutive failures on one identifiant lock it, whether typed at the login or as
+    the current password on the change page."""
+    habilitation = HabilitationFactory()
+    se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)
+    client.post("/deconnexion/")
+    # A failed login from another browser, then two wrong current passwords here.
+    se_connecter(Client(), habilitation.identifiant, "Faux9z")
+    se_connecter(client, habilitation.identifiant, MOT_DE_PASSE_PARTENAIRE)  # a success resets…
+    se_connecter(Client(), habilitation.identifiant, "Faux9z")  # …so count again: 1
+    changer(client, "Faux9z", NOUVEAU)  # 2
+    assert changer(client, "Faux9z", NOUVEAU)["Location"] == "/connexion/erreur/"  # 3
+    habilitation.refresh_from_db()
+    assert habilitation.etat == "verrouillee"
+
+
+def test_un_mot_de_passe_actuel_juste_remet_le_compte_a_zero(client, provisoire):
+    se_connecter(client, provisoire.identifiant, MOT_DE_PASSE_PARTENAIRE)
     changer(client, "Faux9z", NOUVEAU)
     changer(client, "Faux9z", NOUVEAU)
     # One right current password clears the count, as a successful login does.
