@@ -71,12 +71,24 @@ def enregistrer(
         numero_allocataire=neutraliser(numero_allocataire, 20),
         rubrique=neutraliser(rubrique, 50),
         periode=neutraliser(periode, 50),
-        details=details or {},
+        details=_neutraliser_details(details or {}),
         caisse_dossier=neutraliser(caisse_dossier, 4),
     )
     if horodatage is not None:
         evenement.horodatage = horodatage
     return chaine.ajouter(evenement)
+
+
+def _neutraliser_details(valeur: Any) -> Any:
+    """Details come from filters and forms too: control characters out of every string (a NUL
+    is refused by PostgreSQL's JSON, and would break the export's lines)."""
+    if isinstance(valeur, str):
+        return _CONTROLE.sub(" ", valeur)
+    if isinstance(valeur, dict):
+        return {_neutraliser_details(str(cle)): _neutraliser_details(v) for cle, v in valeur.items()}
+    if isinstance(valeur, list | tuple):
+        return [_neutraliser_details(v) for v in valeur]
+    return valeur
 
 
 def _normaliser_ip(adresse: str | None) -> str | None:

@@ -49,3 +49,19 @@ def test_les_caracteres_de_controle_sont_neutralises(db):
 def test_l_application_n_offre_aucun_chemin_de_modification(admin_131):
     # The journal has no admin page (its screens come with the security officers' issue).
     assert admin_131.get("/gestion/journal/evenement/").status_code == 404
+
+
+def test_les_details_sont_neutralises_et_relus_tels_quels(db):
+    """Review of issue 12: a NUL typed in a filter (details of a lecture du journal) made
+    PostgreSQL refuse the JSON and the page fail; control characters are blanked everywhere."""
+    from journal.ecriture import enregistrer
+    from journal.models import Evenement, Resultat, TypeEvenement
+
+    evenement = enregistrer(
+        TypeEvenement.CONTROLE,
+        Resultat.SUCCES,
+        details={"filtres": {"apres": "12\x0034", "liste": ["a\nb", 3]}, "cle\x00": True},
+    )
+    relu = Evenement.objects.get(pk=evenement.pk)
+    assert relu.details == {"filtres": {"apres": "12 34", "liste": ["a b", 3]}, "cle ": True}
+    assert relu.details == evenement.details
