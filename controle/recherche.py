@@ -42,8 +42,8 @@ GENRES = {
 }
 GENRE_CHOICES = [(cle, libelle) for cle, (libelle, _, _) in GENRES.items()]
 
-# Only these types carry a `caisse_dossier` (dossiers.journal): other kinds skip that side.
-TYPES_DOSSIER = {TypeEvenement.RECHERCHE, TypeEvenement.CONSULTATION, TypeEvenement.REFUS}
+# Only these types carry a `caisse_dossier` (dossiers.journal; for Dialogue, the Caf written to).
+TYPES_DOSSIER = {TypeEvenement.RECHERCHE, TypeEvenement.CONSULTATION, TypeEvenement.REFUS, TypeEvenement.DIALOGUE}
 
 # The columns a screen or the export shows (details, rang and empreinte stay in the table).
 COLONNES = (

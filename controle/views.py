@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from habilitations.models import Habilitation
+from journal.ecriture import neutraliser
 
 from . import indicateurs as ind
 from .export import reponse_csv
@@ -186,7 +187,8 @@ def chronologie(request, caisse, public_id: UUID):
 @lecture_du_journal
 @responsable_securite_requis
 def dossier(request, caisse):
-    numero = request.GET.get("numero", "").strip()[:20]
+    # As typed, without control characters (a NUL would not even reach PostgreSQL).
+    numero = neutraliser(request.GET.get("numero", ""), 20).strip()
     page = Page()
     if numero:
         criteres = Criteres(numero_allocataire=numero, dossiers_seulement=True)

@@ -34,6 +34,8 @@ def dialogue(request):
                 request.user,
                 request=request,
                 motif=f"message n° {message.pk} à la Caf {caisse.numero}",
+                # The Caf written to (for a multi-Caf access, the open dossier's): its officers see it.
+                caisse_dossier=caisse.numero,
             )
             return render(request, "dialogue/envoye.html", {"caisse_bandeau": caisse})
     else:

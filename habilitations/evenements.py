@@ -5,7 +5,14 @@ from journal.models import Evenement, Resultat, TypeEvenement
 
 
 def enregistrer_pour_compte(
-    type: TypeEvenement, resultat: Resultat, user, *, request=None, motif: str = "", acteur: str = ""
+    type: TypeEvenement,
+    resultat: Resultat,
+    user,
+    *,
+    request=None,
+    motif: str = "",
+    acteur: str = "",
+    caisse_dossier: str = "",
 ) -> Evenement:
     """A partner agent's events carry his habilitation and its Caf; a staff member's, his Caf."""
     habilitation = getattr(user, "habilitation", None) if user.est_partenaire else None
@@ -22,4 +29,5 @@ def enregistrer_pour_compte(
         habilitation_id=habilitation.pk if habilitation is not None else None,
         acteur=acteur,
         caisse=caisse,
+        caisse_dossier=caisse_dossier,
     )

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from controle.recherche import Criteres, rechercher
-from journal.models import Resultat, TypeEvenement
+from journal.models import Evenement, Resultat, TypeEvenement
 from tests.factories import ConventionFactory, EvenementFactory, HabilitationFactory, caisse
 from tests.outils import texte
 
@@ -324,3 +324,21 @@ def test_les_recherches_et_messages_se_filtrent_et_se_voient_de_la_caf_du_dossie
     assert ids(chercher(client, genre="recherche")) == [recherche.pk]
     assert ids(chercher(client, genre="dialogue")) == [message.pk]
     assert "recherche d'un dossier" in texte(chercher(client, numero_allocataire="5555555"))
+
+
+@pytest.mark.parametrize(
+    "adresse",
+    [
+        "/gestion/controle/journal/dossier/?numero=12%0034",
+        "/gestion/controle/journal/?apres=%00",
+        "/gestion/controle/journal/identifiants-inconnus/?apres=%00",
+        "/gestion/controle/journal/?identifiant=AB%00CD",
+    ],
+)
+def test_un_caractere_nul_dans_un_filtre_ne_casse_pas_l_ecran(officier, adresse):
+    """Review of issue 12: a NUL typed in a filter reached PostgreSQL (numero, details) and the
+    page answered 500; it is now read as a blank, or refused by the form."""
+    reponse = officier.get(adresse)
+    assert reponse.status_code == 200
+    lecture = Evenement.objects.filter(type=TypeEvenement.CONTROLE).latest("pk")
+    assert "\x00" not in str(lecture.details)
