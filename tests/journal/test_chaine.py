@@ -18,13 +18,8 @@ from tests.conftest import seulement_postgresql
 
 
 def evenement(caisse="131", motif="", quand=None, **champs):
-    if quand is None:
-        return enregistrer(TypeEvenement.CONNEXION, Resultat.SUCCES, caisse=caisse, motif=motif, **champs)
-    # An event of the past, appended through the chain as `enregistrer` does.
-    ancien = Evenement(
-        horodatage=quand, type=TypeEvenement.CONNEXION, resultat=Resultat.SUCCES, caisse=caisse, motif=motif
-    )
-    return chaine.ajouter(ancien)
+    """A chained event (unlike tests.factories.EvenementFactory, written outside the chain)."""
+    return enregistrer(TypeEvenement.CONNEXION, Resultat.SUCCES, caisse=caisse, motif=motif, horodatage=quand, **champs)
 
 
 def sql_hors_declencheurs(requete, params=()):
