@@ -189,7 +189,6 @@ class TestListes:
         assert reponse.status_code == 200
         champ_caisse = reponse.context["adminform"].form.fields["caisse"]
         assert list(champ_caisse.queryset) == [caf_131]
-        assert "!!UNDEFINED" not in texte(reponse)
 
 
 # --- Partners ---------------------------------------------------------------------------------

@@ -46,8 +46,6 @@ from tests.factories import HabilitationFactory
 from tests.outils import texte
 
 AAH_CRAAH_MVA = (Prestation.AAH, Prestation.CR_AAH, Prestation.MVA)
-SENTINELLE = "!!UNDEFINED"
-
 # --- Helpers ---------------------------------------------------------------------------------
 
 
@@ -86,9 +84,8 @@ def consulter(client, dossier, profil: str):
 def page(client, rubrique: str, **parametres):
     reponse = client.get(f"/portail/dossier/{rubrique}/", parametres)
     assert reponse.status_code == 200, (rubrique, reponse.status_code)
-    contenu = reponse.content.decode()
-    assert SENTINELLE not in contenu
-    return contenu
+    # An undefined template variable fails the rendering itself (cafpro/settings/test.py).
+    return reponse.content.decode()
 
 
 def onglets(contenu: str) -> list[str]:
@@ -178,7 +175,6 @@ def test_chaque_cellule_de_la_matrice_par_les_pages(client, caf_131, dossier, pr
         assert Evenement.objects.count() == avant + 1, f"{profil}/{rubrique}: un seul événement par page"
         evenement = dernier_evenement(habilitation)
         contenu = reponse.content.decode()
-        assert SENTINELLE not in contenu
         if rubrique in MATRICE[profil]:
             assert reponse.status_code == 200, f"{profil}/{rubrique} devrait être accordée"
             assert onglets(contenu) == attendus, f"{profil}/{rubrique}: onglets"
