@@ -34,26 +34,12 @@ class ConnexionPersonnelForm(AdminAuthenticationForm):
         username = (self.cleaned_data.get("username") or self.data.get("username") or "")[:150]
         rang = verrou_personnel.compter_tentative(username)
         if rang is None:
-            check_password(self.cleaned_data.get("password") or "", hash_factice())
-            enregistrer(
-                TypeEvenement.CONNEXION,
-                Resultat.REFUS,
-                request=self.request,
-                motif="administration : compte bloqué",
-                identifiant=username,
-            )
+            self._refuser(Resultat.REFUS, "compte bloqué", username)
             raise forms.ValidationError(MESSAGE_BLOCAGE, code="bloque")
         saisi = self.cleaned_data.get("username") or ""
         if not saisi or len(saisi) > 150 or not self.cleaned_data.get("password"):
-            check_password(self.cleaned_data.get("password") or "", hash_factice())
-            saisie = "incomplète" if not self.data.get("username") or not self.data.get("password") else "mal formée"
-            enregistrer(
-                TypeEvenement.CONNEXION,
-                Resultat.ECHEC,
-                request=self.request,
-                motif=f"administration : saisie {saisie}",
-                identifiant=username,
-            )
+            incomplete = not self.data.get("username") or not self.data.get("password")
+            self._refuser(Resultat.ECHEC, f"saisie {'incomplète' if incomplete else 'mal formée'}", username)
             self._journaliser_blocage(username, rang)
             raise self.get_invalid_login_error()
         try:
@@ -64,15 +50,17 @@ class ConnexionPersonnelForm(AdminAuthenticationForm):
         verrou_personnel.effacer(username)
         return cleaned
 
+    def _refuser(self, resultat: Resultat, motif: str, username: str) -> None:
+        """An attempt turned away before the real password check: one hash all the same."""
+        check_password(self.cleaned_data.get("password") or "", hash_factice())
+        self._journaliser(TypeEvenement.CONNEXION, resultat, motif, username)
+
     def _journaliser_blocage(self, username: str, rang: int) -> None:
         if rang >= settings.CAFPRO_STAFF_MAX_ECHECS:
-            enregistrer(
-                TypeEvenement.VERROUILLAGE,
-                Resultat.SUCCES,
-                request=self.request,
-                motif=f"administration : {rang} échecs consécutifs",
-                identifiant=username,
-            )
+            self._journaliser(TypeEvenement.VERROUILLAGE, Resultat.SUCCES, f"{rang} échecs consécutifs", username)
+
+    def _journaliser(self, type_: TypeEvenement, resultat: Resultat, motif: str, username: str) -> None:
+        enregistrer(type_, resultat, request=self.request, motif=f"administration : {motif}", identifiant=username)
 
 
 MESSAGE_BLOCAGE = (
