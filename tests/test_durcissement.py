@@ -47,3 +47,10 @@ def habilitation_connectee(client, db):
     habilitation = HabilitationFactory()
     client.post("/", {"identifiant": habilitation.identifiant, "mot_de_passe": MOT_DE_PASSE_PARTENAIRE})
     return client
+
+
+def test_l_icone_du_site_est_servie_a_tous(client, db):
+    """Browsers ask /favicon.ico of every site: a 404 there was a console error on each page."""
+    reponse = client.get("/favicon.ico")
+    assert reponse.status_code == 301 and reponse["Location"].endswith("img/favicon.svg")
+    assert 'rel="icon"' in client.get("/").content.decode()
