@@ -10,13 +10,15 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
 
 from conventions.models import Caisse, Portee
 from conventions.routage import caisse_pour_code_postal
 from conventions.validators import valider_code_postal
-from profils.definitions import PROFILS_SECRET_PARTAGE
+from profils.definitions import PROFIL_BAILLEURS, PROFILS_SECRET_PARTAGE
 
-from .models import Dossier
+from .models import Dossier, Logement
 
 MESSAGE_INTROUVABLE = "Aucun dossier ne correspond à ce numéro d'allocataire."
 MESSAGE_OPPOSITION = (
@@ -112,10 +114,24 @@ def caisse_recherchee(convention, code_postal: str = "", cmaf: bool = False) -> 
     return caisse_pour_code_postal(code_postal)
 
 
+def locataire_du_bailleur(dossier: Dossier, siret: str) -> bool:
+    """Whether the dossier's current dwelling is let by the partner of this SIRET with the aide au
+    logement paid to him (tiers payant): what a T10 convention's agent may read, nothing else."""
+    return (
+        bool(siret)
+        and Logement.objects.filter(dossier=dossier, tiers_payant=True, bailleur_siret=siret)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=timezone.localdate()))
+        .exists()
+    )
+
+
 def verifier(dossier: Dossier, convention) -> Recherche:
     """The rules checked each time the dossier is shown."""
     if not convention.caisses_accessibles().filter(pk=dossier.caisse_id).exists():
         return Recherche(None, "dossier hors du périmètre de la convention", MESSAGE_INTROUVABLE, dossier)
+    if convention.profil == PROFIL_BAILLEURS and not locataire_du_bailleur(dossier, convention.partenaire.siret):
+        # Said as for an unknown dossier: a landlord learns nothing of who else is an allocataire.
+        return Recherche(None, "allocataire hors tiers payant du bailleur", MESSAGE_INTROUVABLE, dossier)
     if convention.profil in PROFILS_SECRET_PARTAGE and dossier.opposition_partage:
         return Recherche(None, "opposition de l'allocataire au partage des données", MESSAGE_OPPOSITION, dossier)
     return Recherche(dossier)

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from conventions.models import Caisse
+from conventions.validators import valider_siret
 from profils.prestations import Prestation
 
 numero_allocataire_valide = RegexValidator(
@@ -232,6 +233,10 @@ class Logement(models.Model):
     surpeuplement = models.BooleanField("surpeuplement", default=False)
     absence_quittance = models.BooleanField("absence de quittance", default=False)
     bailleur = models.CharField("bailleur", max_length=100, blank=True)
+    # The landlord as the Caf knows him: a T10 partner (bailleur social bénéficiaire de tiers
+    # payant) reads only the dossiers whose current dwelling is his, with the tiers payant to him
+    # (dossiers.consultation), by this SIRET compared with his convention's partner's.
+    bailleur_siret = models.CharField("SIRET du bailleur", max_length=14, blank=True, validators=[valider_siret])
     aide = models.CharField("aide au logement", max_length=3, choices=AideLogement.choices, blank=True)
     tiers_payant = models.BooleanField("tiers payant au bailleur", default=False)
 
@@ -263,6 +268,9 @@ class Ressource(models.Model):
 
 class Creance(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="creances")
+    # "Code nature créances / libellé" (01-…): the code is shown with the generic libellé, so that
+    # the Caf can give the partner the list of its local codes.
+    code_nature = models.CharField("code nature", max_length=10, blank=True)
     nature = models.CharField("nature", max_length=100)
     destinataire = models.CharField("destinataire", max_length=100)
     montant_initial = models.DecimalField("montant de début de recouvrement", max_digits=9, decimal_places=2)

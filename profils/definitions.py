@@ -134,3 +134,7 @@ def get_profil(code: str) -> Profil:
 # (04-…, annexe "Partage des données dans le domaine social": "Cette annexe est spécifique
 # aux T1, T2 et T3").
 PROFILS_SECRET_PARTAGE = frozenset({"T1", "T2", "T3"})
+
+# T10, "Bailleurs sociaux bénéficiaires de tiers payants" (05-…): a landlord reads the dossiers
+# of his own tenants only, those whose aide au logement is paid to him (docs/profils.md).
+PROFIL_BAILLEURS = "T10"

@@ -114,7 +114,7 @@ _RUBRIQUES = (
         _champs(
             ("situation_familiale", "Situation de famille"),
             ("date_naissance", "Date de naissance"),
-            ("activite", "Activité"),
+            ("activite", "Activité"),  # of the adults and of the dependants (01-…)
             ("nom_naissance", "Nom de naissance"),
             ("nir", "NIR"),
             ("date_deces", "Date de décès"),
@@ -196,7 +196,7 @@ _RUBRIQUES = (
         "Créances",
         "Créances",
         _champs(
-            ("nature", "Nature de la créance"),
+            ("nature", "Code nature créances / libellé"),  # 01-…, verbatim
             ("destinataire", "Destinataire de la créance"),
             ("montant_initial", "Montant de début de recouvrement"),
             ("remboursement", "Remboursement direct, montant retenu ou taux de recouvrement"),
@@ -448,7 +448,8 @@ _RESTRICTIONS: dict[tuple[str, str], dict[str, Any]] = {
         ),
     },
     ("T10", "ressources"): {"champs": _seulement("annuelles", "type_personne", "nature", "montant")},
-    # T14, pensions de réversion et d'orphelins: the situation and the children, not the money.
+    # T14, pensions de réversion et d'orphelins: the situation and the children, not the money nor
+    # anyone's activity ("activite" is the adults' and the dependants' alike).
     ("T14", "dossier"): {"champs": _seulement("situation_dossier", "situation_familiale", "nb_enfants_pf")},
     ("T14", "famille"): {
         "champs": _seulement("situation_familiale", "date_naissance", "nom_naissance", "nir", "date_deces", "enfants"),
@@ -464,8 +465,11 @@ _RESTRICTIONS: dict[tuple[str, str], dict[str, Any]] = {
     # T4 and T5, Rsa/Rmi: the household, not the NIR nor the pregnancy.
     ("T4", "famille"): {"champs": RUBRIQUES["famille"].codes_champs - {"nir", "grossesse"}},
     ("T5", "famille"): {"champs": RUBRIQUES["famille"].codes_champs - {"nir", "grossesse"}},
-    # T11, commissions de surendettement: no NIR nor pregnancy either.
+    # T11, commissions de surendettement: no NIR nor pregnancy either; the Dossier without the bank
+    # details (the commission pays nothing and the debtor gives it his statements) nor the CDAPH
+    # opinion (a health datum: the AAH it opens is in Paiements and Droits).
     ("T11", "famille"): {"champs": RUBRIQUES["famille"].codes_champs - {"nir", "grossesse"}},
+    ("T11", "dossier"): {"champs": RUBRIQUES["dossier"].codes_champs - {"references_bancaires", "avis_cdaph"}},
 }
 
 

@@ -150,20 +150,21 @@ def lire_dossier(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: 
     return Restitution(blocs)
 
 
-# The dependants of the Famille rubrique: the type of charge, the activity and the placement
-# too; those of the "Enfants" rubrique of T2 and T3: the name and the date of birth only.
+# The dependants of the Famille rubrique: the type of charge and the placement too, and their
+# activity when the profile has the field "activite" (the adults' and the dependants' alike);
+# those of the "Enfants" rubrique of T2 and T3: the name and the date of birth only.
 _COLONNES_A_CHARGE_FAMILLE: Colonnes = {
     "enfants": (
         "nom",
         "prenom",
         "date_naissance",
-        "activite",
         "charge_pf",
         "charge_logement",
         "charge_rsa",
         "placement_sans_liens",
     ),
-    "autres_personnes": ("nom", "prenom", "date_naissance", "activite"),
+    "autres_personnes": ("nom", "prenom", "date_naissance"),
+    "activite": ("activite",),
 }
 _COLONNES_A_CHARGE_ENFANTS: Colonnes = {
     "enfants": ("nom", "prenom", "date_naissance"),
@@ -185,6 +186,7 @@ def _personnes_a_charge(dossier_id: int, acces: Acces, complet: bool) -> list[Fi
         # logement, du Rmi/Rsa"); Famille also lists a placed child, with the mention of it.
         personnes = personnes.filter(Q(charge_pf=True) | Q(charge_logement=True) | Q(charge_rsa=True))
     colonnes = _COLONNES_A_CHARGE_FAMILLE if complet else _COLONNES_A_CHARGE_ENFANTS
+    activite = complet and acces.voit("activite")
     enfants, autres = [], []
     for p in valeurs_accordees(personnes, acces, colonnes, "role"):
         ligne = [p["nom"].upper(), p["prenom"], date_fr(p["date_naissance"])]
@@ -199,18 +201,18 @@ def _personnes_a_charge(dossier_id: int, acces: Acces, complet: bool) -> list[Fi
                 if p[cle]
             ]
             placement = "placé — liens affectifs non maintenus" if p["placement_sans_liens"] else ""
-            ligne += [", ".join(charges), p["activite"], placement]
-        elif complet:
+            ligne += [", ".join(charges), *([p["activite"]] if activite else []), placement]
+        elif activite:
             ligne.append(p["activite"])
         (enfants if p["role"] == RoleDansLeFoyer.ENFANT else autres).append(ligne)
     blocs: list[Fiche | Tableau] = []
     if acces.voit("enfants"):
         colonnes_enfants = ["Nom", "Prénom", "Date de naissance"]
         if complet:
-            colonnes_enfants += ["Type de charge", "Activité", "Placement"]
+            colonnes_enfants += ["Type de charge", *(["Activité"] if activite else []), "Placement"]
         blocs.append(Tableau("Enfants à charge", colonnes_enfants, enfants, vide="Aucun enfant à charge."))
     if acces.voit("autres_personnes"):
-        colonnes_autres = ["Nom", "Prénom", "Date de naissance"] + (["Activité"] if complet else [])
+        colonnes_autres = ["Nom", "Prénom", "Date de naissance"] + (["Activité"] if activite else [])
         blocs.append(
             Tableau("Autres personnes à charge", colonnes_autres, autres, vide="Aucune autre personne à charge.")
         )

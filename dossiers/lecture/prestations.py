@@ -281,7 +281,7 @@ def lire_maladie_maternite(dossier_id: int, acces: Acces, periode: PeriodeAffich
 
 
 _COLONNES_CREANCE: Colonnes = {
-    "nature": ("nature",),
+    "nature": ("code_nature", "nature"),
     "destinataire": ("destinataire",),
     "montant_initial": ("montant_initial",),
     "remboursement": ("remboursement",),
@@ -290,7 +290,7 @@ _COLONNES_CREANCE: Colonnes = {
     "periode": ("periode_debut", "periode_fin"),
 }
 _RENDUS_CREANCE = {
-    "nature": valeur("nature"),
+    "nature": lambda c: f"{c['code_nature']} / {c['nature']}" if c["code_nature"] else c["nature"],
     "destinataire": valeur("destinataire"),
     "montant_initial": lambda c: euros(c["montant_initial"]),
     "remboursement": valeur("remboursement"),

@@ -166,6 +166,10 @@ def dossier(caf_131):
 @pytest.mark.parametrize("profil", list(PROFILS))
 def test_chaque_cellule_de_la_matrice_par_les_pages(client, caf_131, dossier, profil):
     habilitation = habiliter(client, profil, caf_131)
+    if profil == "T10":  # a landlord reads his own tenants only (test_profils_minimum.py)
+        Logement.objects.filter(dossier=dossier, date_fin__isnull=True).update(
+            bailleur_siret=habilitation.convention.partenaire.siret
+        )
     consulter(client, dossier, profil)
     attendus = [r.code for r in rubriques_du_profil(profil)]
     assert attendus == [c for c in RUBRIQUES if c in MATRICE[profil]]
@@ -321,7 +325,8 @@ def test_t12_paiements_mois_par_mois_avec_cumul(greffier, dossier, mode):
 
 
 def test_t12_paiements_limites_a_24_mois(greffier, dossier):
-    """A demand of 20 months ago, previous calendar year: only its months within the 24 months."""
+    """A demand of 20 months ago, previous calendar year: only its months within the 24 months are
+    summed, the others marked, and the total is partial (tests/dossiers/test_t12_historique.py)."""
     demande = decaler(ce_mois(), -20).replace(day=15)
     ancien = decaler(ce_mois(), -30)
     Paiement.objects.create(
@@ -338,9 +343,14 @@ def test_t12_paiements_limites_a_24_mois(greffier, dossier):
     mois = [m for m in mois_du_mode(demande, "annee_precedente") if m >= debut]
     assert len(mois) < 12
     (tableau,) = tableaux(contenu)
-    assert [ligne[0] for ligne in tableau["lignes"]] == [mois_fr(m) for m in mois]
+    tous = mois_du_mode(demande, "annee_precedente")
+    assert [ligne[0] for ligne in tableau["lignes"]] == [mois_fr(m) for m in tous]
+    for ligne in tableau["lignes"][: 12 - len(mois)]:
+        assert ligne[2] == "Hors de l'historique de 24 mois"
     total = sum((paye_en(dossier, m) for m in mois), Decimal("0"))
+    assert tableau["total"][0] == f"Total partiel ({len(mois)} mois sur 12)"
     assert tableau["total"][3] == euros(total)
+    assert "le total est partiel" in avertissement(contenu)
     assert "1 234,56" not in html.unescape(contenu).replace("\u00a0", " ")
     assert f"demande du {demande:%d/%m/%Y}" in tableau["titre"]
 
@@ -348,9 +358,12 @@ def test_t12_paiements_limites_a_24_mois(greffier, dossier):
 def test_t12_paiements_demande_hors_des_24_mois(greffier, dossier):
     demande = decaler(ce_mois(), -30).replace(day=10)
     contenu = page(greffier, "paiements", date_demande=f"{demande:%d%m%Y}", mode="douze_mois")
-    (tableau,) = tableaux(contenu)
-    assert tableau["lignes"] == []
-    assert "Aucun mois de cette période n'est dans l'historique de 24 mois." in html.unescape(contenu)
+    assert tableaux(contenu) == []
+    assert avertissement(contenu).endswith(
+        "est hors de l'historique de 24 mois par rapport à la date du jour "
+        f"(de {mois_fr(decaler(ce_mois(), -23)).lower()} à {mois_fr(ce_mois()).lower()}) : "
+        "aucun montant ne peut être restitué."
+    )
     assert Paiement.objects.filter(dossier=dossier, prestation__in=AAH_CRAAH_MVA).exists()
 
 
