@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from dialogue import views as dialogue
 from habilitations import views as porte
@@ -22,5 +22,5 @@ urlpatterns = [
     path("gestion/documents/", include("documents.urls")),
     path("gestion/", admin.site.urls),
     # Browsers ask for it on every site, the admin's pages too (which name no icon).
-    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True))),
+    path("favicon.ico", login_not_required(lambda request: redirect(static("img/favicon.svg"), permanent=True))),
 ]
