@@ -3,12 +3,12 @@ from datetime import date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .lecture import MODES_AIDE_JURIDICTIONNELLE, DemandeAideJuridictionnelle
+from .lecture import MODE_PAR_DEFAUT, MODES_AIDE_JURIDICTIONNELLE, DemandeAideJuridictionnelle
 
 
 class DemandeAideJuridictionnelleForm(forms.Form):
     """T12 Paiements: "Veuillez saisir la date de demande d'aide juridictionnelle (format JJMMAAAA)"
-    and one of the three periods of the manual (02-…, annexe 4)."""
+    and one of the three periods of the manual (02-…, annexe 4), the previous calendar year checked."""
 
     date_demande = forms.CharField(
         label="Veuillez saisir la date de demande d'aide juridictionnelle (format JJMMAAAA)",
@@ -18,6 +18,7 @@ class DemandeAideJuridictionnelleForm(forms.Form):
     mode = forms.ChoiceField(
         label="Vous souhaitez consulter",
         choices=list(MODES_AIDE_JURIDICTIONNELLE.items()),
+        initial=MODE_PAR_DEFAUT,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Veuillez choisir la période à consulter.",
@@ -36,6 +37,8 @@ class DemandeAideJuridictionnelleForm(forms.Form):
             if len(texte) != 8 or not texte.isdigit():
                 raise ValueError
             jour = datetime.strptime(texte, "%d%m%Y").date()
+            if jour.year < 1900:  # a typing error (0001 has no year before it to count in)
+                raise ValueError
         except ValueError:
             raise ValidationError(
                 "La date de demande doit être une date valide au format JJMMAAAA (par exemple 15032026)."

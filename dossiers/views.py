@@ -111,13 +111,16 @@ def rubrique(request, code):
     dossier = recherche.dossier
     jour = timezone.localdate()
 
-    demande_aj = None
+    demande_aj = periode_aj = None
     if autorise.navigation == Navigation.DEMANDE_AIDE_JURIDICTIONNELLE:
         demande_aj = DemandeAideJuridictionnelleForm(request.GET or None, jour=jour)
         periode = lecture.PeriodeAffichee()
         if demande_aj.is_valid():
             demande = demande_aj.demande()
+            # The months asked for, set against the 24 months of history from dates only.
+            periode_aj = lecture.periode_demandee(demande, autorise.profondeur_mois, jour)
             periode.code = f"demande du {demande.date_demande:%d/%m/%Y} : {demande.mode}"
+            periode.avertissement = periode_aj.avertissement
         else:
             periode.code = "saisie de la date de demande"
     else:
@@ -128,8 +131,8 @@ def rubrique(request, code):
 
     if demande_aj is not None:
         restitution = (
-            lecture.paiements_aide_juridictionnelle(dossier.pk, autorise, demande_aj.demande(), jour)
-            if demande_aj.is_valid()
+            lecture.paiements_aide_juridictionnelle(dossier.pk, autorise, periode_aj)
+            if periode_aj is not None
             else lecture.Restitution()
         )
     else:

@@ -25,10 +25,13 @@ from profils.prestations import PRESTATIONS_RMI_API, Prestation
 from profils.rubriques import Acces
 
 from .aide_juridictionnelle import (
+    MODE_PAR_DEFAUT,
     MODES_AIDE_JURIDICTIONNELLE,
     DemandeAideJuridictionnelle,
+    PeriodeDemandee,
     mois_de_la_demande,
     paiements_aide_juridictionnelle,
+    periode_demandee,
 )
 from .foyer import entete, lire_courrier, lire_dossier, lire_enfants, lire_famille
 from .logement import lire_adresse, lire_logement, lire_residence
@@ -48,9 +51,11 @@ from .restitution import Fiche, Restitution, Tableau
 __all__ = [
     "LECTEURS",
     "MODES_AIDE_JURIDICTIONNELLE",
+    "MODE_PAR_DEFAUT",
     "DemandeAideJuridictionnelle",
     "Fiche",
     "PeriodeAffichee",
+    "PeriodeDemandee",
     "Restitution",
     "Tableau",
     "choisir_periode",
@@ -58,6 +63,7 @@ __all__ = [
     "lire",
     "mois_de_la_demande",
     "paiements_aide_juridictionnelle",
+    "periode_demandee",
 ]
 
 Lecteur = Callable[[int, Acces, PeriodeAffichee, date], Restitution]

@@ -396,12 +396,3 @@ def test_t12_le_cumul_progresse_mois_par_mois(client, greffier):
     assert par_mois["Février 2025"] == (euros(Decimal("855")), euros(Decimal("1705")))
     assert par_mois["Novembre 2025"] == (euros(Decimal("0")), euros(Decimal("1705")))
     assert par_mois["Décembre 2025"] == (euros(Decimal("860")), euros(Decimal("2565")))
-
-
-def test_t12_une_demande_ancienne_ne_depasse_pas_les_24_mois(client, greffier):
-    page = texte(client.get(PAIEMENTS, {"date_demande": "15032024", "mode": "annee_precedente"}))
-    assert "Aucun mois de cette période n'est dans l'historique de 24 mois." in page
-    assert premiere_colonne(page) == []
-    # A demand of March 2025: its previous calendar year (2024) is cut at November 2024.
-    page = texte(client.get(PAIEMENTS, {"date_demande": "15032025", "mode": "annee_precedente"}))
-    assert premiere_colonne(page) == ["Novembre 2024", "Décembre 2024"]
