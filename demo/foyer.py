@@ -41,6 +41,7 @@ from .calendrier import (
     indice_du_mois,
     premier_du_mois,
 )
+from .conventions import CONVENTIONS, siret_demo
 from .referentiels import (
     ARS_PAR_AGE,
     AUTRES_LIEUX,
@@ -59,6 +60,7 @@ from .referentiels import (
 )
 
 CAS = ("complet", "radie", "opposition", "creances", "suspendu", "simple")
+BAILLEUR_T10 = next(c for c in CONVENTIONS if c.profil == "T10")
 TRAITE, EMIS = EtatPaiement.TRAITE, EtatPaiement.EMIS
 MENSUEL, EXCEPTIONNEL, APL = TypePaiement.MENSUEL, TypePaiement.EXCEPTIONNEL, TypePaiement.APL
 ZERO = Decimal("0.00")
@@ -420,13 +422,19 @@ class Foyer:
                 "date_reference_loyer": date(self.jour.year if fin is None else fin.year, 1, 1) if loyer else None,
                 "date_debut_bail": debut if type_occupation.startswith("locataire") else None,
                 "bailleur": bailleur,
+                "bailleur_siret": siret_demo(BAILLEUR_T10.cle) if bailleur == BAILLEUR_T10.partenaire else "",
                 "aide": aide,
                 **champs,
             }
         )
 
     def bailleur_social(self) -> str:
-        return self.choix(BAILLEURS_SOCIAUX.get(self.departement, BAILLEURS_SOCIAUX["17"]))
+        bailleur = self.choix(BAILLEURS_SOCIAUX.get(self.departement, BAILLEURS_SOCIAUX["17"]))
+        # The demo's T10 partner lets the social dwellings of its Caf's odd numéros (1000001,
+        # 1000003, 1000005…), whose dossiers its agent can open; 1000004 shows him the refusal.
+        if self.caisse.numero == BAILLEUR_T10.caisse and int(self.numero) % 2:
+            return BAILLEUR_T10.partenaire
+        return bailleur
 
     def construire(self) -> Plan:
         raise NotImplementedError

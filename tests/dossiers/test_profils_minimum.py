@@ -13,7 +13,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from demo.conventions import convention
 from demo.dossiers import creer_dossier
+from demo.foyer import BAILLEUR_T10
 from dossiers.consultation import MESSAGE_INTROUVABLE, SESSION_DOSSIER
 from dossiers.models import Creance, Dossier, Logement, Personne, RoleDansLeFoyer
 from journal.models import Evenement, Resultat, TypeEvenement
@@ -29,7 +31,7 @@ from tests.dossiers.test_profils_pages import (
     sql_de,
     tableaux,
 )
-from tests.factories import siret_valide
+from tests.factories import HabilitationFactory, siret_valide
 from tests.outils import texte
 
 ACTIVITE_ENFANT = "Collégien Témoin"
@@ -267,3 +269,20 @@ def test_creances_code_nature_et_libelle(client, caf_131, dossier, profil):
     # A créance whose code the Caf did not hand over keeps its libellé alone.
     sans_code = Creance.objects.filter(dossier=dossier, code_nature="").values_list("nature", flat=True)
     assert set(sans_code) <= set(natures)
+
+
+def test_l_agent_t10_de_la_demo_trouve_ses_locataires(client, caf_131):
+    """The demo's T10 partner lets the social dwellings of Caf 131's odd numéros: its agent opens
+    the documented 1000001 and is refused 1000004 (another landlord's tenant)."""
+    demo = convention(BAILLEUR_T10, {"131": caf_131})
+    habilitation = HabilitationFactory(convention=demo)
+    client.force_login(habilitation.user)
+    complet = creer_dossier(caf_131, "1000001", cas="complet")
+    creances = creer_dossier(caf_131, "1000004", cas="creances")
+    courant = Logement.objects.get(dossier=complet, date_fin__isnull=True)
+    assert (courant.bailleur, courant.bailleur_siret) == (demo.partenaire.raison_sociale, demo.partenaire.siret)
+    consulter(client, complet, "T10")
+    assert dict(fiches(page(client, "logement")))["Bailleur"] == demo.partenaire.raison_sociale
+    refuse = client.post("/portail/consulter/", {"numero_allocataire": creances.numero_allocataire})
+    assert MESSAGE_INTROUVABLE in texte(refuse)
+    assert Evenement.objects.filter(habilitation_id=habilitation.pk).latest("id").motif == HORS_TIERS_PAYANT
