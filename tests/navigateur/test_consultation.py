@@ -304,7 +304,8 @@ def parcours_t12(base_transactionnelle):
 
 
 def date_de_demande() -> date:
-    """A mid-year date of the last 24 months: each of the three periods has months in the history."""
+    """A mid-year date of the last 24 months: each of the three periods has months in the history
+    (the previous calendar year may start before it: its total is then partial)."""
     jour = timezone.localdate()
     return date(jour.year if jour.month > 6 else jour.year - 1, 6, 15)
 
@@ -319,6 +320,8 @@ def test_t12_paiements_sur_la_periode_de_la_demande(page, parcours_t12):
     saisie = page.get_by_label("Veuillez saisir la date de demande d'aide juridictionnelle (format JJMMAAAA)")
     expect(saisie).to_have_value("")
     expect(page.locator("table")).to_have_count(0)
+    # "L'année civile qui précède la demande" is checked by default (docs/profils.md, T12).
+    expect(page.get_by_label("L'année civile qui précède la demande")).to_be_checked()
     verifier_accessibilite(page)
 
     demande = date_de_demande()
@@ -332,7 +335,9 @@ def test_t12_paiements_sur_la_periode_de_la_demande(page, parcours_t12):
         page.get_by_label(mode).check()
         page.get_by_role("button", name="Valider").click()
         tableau = page.locator("section.tableau")
-        expect(tableau.locator("h2")).to_have_text(f"{mode} (demande du {demande:%d/%m/%Y})")
+        expect(tableau.locator("h2")).to_have_text(
+            re.compile(rf"^{re.escape(f'{mode} (demande du {demande:%d/%m/%Y})')} : de \S+ \d{{4}} à \S+ \d{{4}}$")
+        )
         expect(tableau.locator("thead th")).to_have_text(
             [
                 "Mois de paiement",
@@ -345,7 +350,7 @@ def test_t12_paiements_sur_la_periode_de_la_demande(page, parcours_t12):
         rangees = tableau.locator("tbody tr")
         assert rangees.count() >= 1, mode
         total = tableau.locator("tfoot td")
-        expect(total.first).to_have_text("Total")
+        expect(total.first).to_have_text(re.compile(r"^Total( partiel \(\d+ mois sur 12\))?$"))
         # The total is the cumul of the last month.
         assert total.nth(3).inner_text() == rangees.last.locator("td").nth(4).inner_text()
         assert re.fullmatch(r"[\d\u00a0]+,\d\d\u00a0€", total.nth(3).inner_text())
@@ -363,12 +368,24 @@ def test_t12_paiements_sur_la_periode_de_la_demande(page, parcours_t12):
     expect(page.locator("table")).to_have_count(0)
     expect(saisie).to_have_attribute("aria-invalid", "true")
 
+    # A period wholly before the 24 months of history: refused, saying why; no table, no 0,00 €.
+    saisie.fill("15092020")
+    page.get_by_label(modes[0]).check()
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "La période demandée, de janvier 2019 à décembre 2019, est hors de l'historique de 24 mois"
+    )
+    expect(page.get_by_role("status")).to_contain_text("aucun montant ne peut être restitué.")
+    expect(page.locator("table")).to_have_count(0)
+    verifier_accessibilite(page)
+
     # "Autre recherche" gives the empty form of the same rubrique.
     page.get_by_role("link", name="Autre recherche").click()
     expect(page).to_have_url(re.compile("/portail/dossier/paiements/$"))
     expect(saisie).to_have_value("")
     expect(page.get_by_role("alert")).to_have_count(0)
-    for mode in modes:
+    expect(page.get_by_label(modes[0])).to_be_checked()
+    for mode in modes[1:]:
         expect(page.get_by_label(mode)).not_to_be_checked()
 
     fermer_la_session(page)
