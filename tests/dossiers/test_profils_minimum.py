@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from demo.conventions import convention
-from demo.dossiers import creer_dossier
+from demo.dossiers import DOSSIERS_DOCUMENTES, creer_dossier
 from demo.foyer import BAILLEUR_T10
-from dossiers.consultation import MESSAGE_INTROUVABLE, SESSION_DOSSIER
+from dossiers.consultation import MESSAGE_INTROUVABLE, SESSION_DOSSIER, locataire_du_bailleur
 from dossiers.models import Creance, Dossier, Logement, Personne, RoleDansLeFoyer
 from journal.models import Evenement, Resultat, TypeEvenement
 from tests.dossiers.test_profils_pages import (
@@ -277,8 +277,11 @@ def test_l_agent_t10_de_la_demo_trouve_ses_locataires(client, caf_131):
     demo = convention(BAILLEUR_T10, {"131": caf_131})
     habilitation = HabilitationFactory(convention=demo)
     client.force_login(habilitation.user)
-    complet = creer_dossier(caf_131, "1000001", cas="complet")
-    creances = creer_dossier(caf_131, "1000004", cas="creances")
+    documentes = {numero: creer_dossier(caf_131, numero, cas=cas) for numero, cas in DOSSIERS_DOCUMENTES}
+    # The README's promise: his tenants are 1000001, 1000003 and 1000005 of Caf 131.
+    locataires = {n for n, d in documentes.items() if locataire_du_bailleur(d, demo.partenaire.siret)}
+    assert locataires == {"1000001", "1000003", "1000005"}
+    complet, creances = documentes["1000001"], documentes["1000004"]
     courant = Logement.objects.get(dossier=complet, date_fin__isnull=True)
     assert (courant.bailleur, courant.bailleur_siret) == (demo.partenaire.raison_sociale, demo.partenaire.siret)
     consulter(client, complet, "T10")
