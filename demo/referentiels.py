@@ -184,5 +184,18 @@ MONTANTS = {
     Prestation.CR_AAH: 179.31,
     Prestation.MVA: 104.77,
 }
+# (masculin, féminin): an activity agrees with the person's sex (demo.invariants checks it).
+ACTIVITES_ACCORDEES = (
+    ("Non scolarisé", "Non scolarisée"),
+    ("Scolarisé en primaire", "Scolarisée en primaire"),
+    ("Collégien", "Collégienne"),
+    ("Lycéen", "Lycéenne"),
+    ("Étudiant", "Étudiante"),
+    ("Demandeur d'emploi non indemnisé", "Demandeuse d'emploi non indemnisée"),
+    ("Demandeur d'emploi indemnisé", "Demandeuse d'emploi indemnisée"),
+    ("Travailleur indépendant", "Travailleuse indépendante"),
+    ("Retraité", "Retraitée"),
+    ("Placé — Aide sociale à l'enfance", "Placée — Aide sociale à l'enfance"),
+)
 ARS_PAR_AGE = ((6, 10, 416.40), (11, 14, 439.38), (15, 18, 454.60))
 REVALORISATION = 0.985  # one April back: about -1.5 %
