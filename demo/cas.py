@@ -14,21 +14,25 @@ from dossiers.models import (
     AideLogement,
     Civilite,
     Creance,
+    Droit,
     MesureAccompagnement,
     MinimumSocial,
     Nationalite,
+    Paiement,
     RoleDansLeFoyer,
     Situation,
     SituationFamiliale,
     TypeOccupation,
 )
-from profils.prestations import Prestation
+from profils.prestations import PRESTATIONS_LOGEMENT, Prestation
 
 from .calendrier import avant, date_versement, en_montant, indice_du_mois, premier_du_mois
-from .foyer import APL, EXCEPTIONNEL, ZERO, Foyer, Plan
+from .foyer import APL, EXCEPTIONNEL, ZERO, Foyer, Plan, accorder
 from .referentiels import BAILLEURS_PRIVES, MONTANTS, NOMS, PAYS, PRENOMS_AINEES
 
 MOIS_HISTORIQUE = 24
+# No new right to the complément de ressources of the AAH since 1 December 2019.
+FIN_DU_COMPLEMENT_DE_RESSOURCES = date(2019, 12, 1)
 
 
 class FoyerComplet(Foyer):
@@ -45,14 +49,15 @@ class FoyerComplet(Foyer):
         self.mesures()
         self.declarations(Prestation.RSA)
         self.courriers_recents(["Déclaration trimestrielle de ressources", "Attestation de loyer"])
-        self.creances(en_montant(self.af.montant))
+        self.creances()
         return self.plan
 
     def situation(self) -> None:
         rng, jour, cas = self.rng, self.jour, self.cas
         # Drawn first, for the people: who is the responsable, where Monsieur was born.
         self.madame_responsable = rng.random() < 0.6
-        self.etranger = self.choix(PAYS)
+        # Monsieur was born abroad in most Cafs, in France in the others.
+        self.etranger = self.choix(PAYS) if rng.random() < 0.7 else None
         mariage = avant(jour, 16, rng.randint(0, 300))
         self.radiation = None
         if cas == "radie":
@@ -77,12 +82,14 @@ class FoyerComplet(Foyer):
         """The responsable works part time; the conjoint has the AAH since the CDAPH's decision.
         Monsieur was born abroad; Madame bears his name and keeps her birth name."""
         madame_responsable = self.madame_responsable
-        self.cdaph = cdaph = premier_du_mois(self.fin - 38)
+        # Some Cafs' conjoint has had the AAH since before December 2019, with the complément de
+        # ressources (closed to new rights since); the others since a later decision, with the MVA.
+        self.cdaph = cdaph = premier_du_mois(self.fin - self.choix((38, 38, 62, 100)))
         travail = {"activite": "Activité salariée à temps partiel", "activite_depuis": avant(self.jour, 2, 40)}
         handicap = {
             "avis_cdaph": "Taux d'incapacité au moins égal à 80 %",
             "avis_cdaph_debut": cdaph,
-            "avis_cdaph_fin": cdaph.replace(year=cdaph.year + 5) - timedelta(days=1),
+            "avis_cdaph_fin": cdaph.replace(year=cdaph.year + 10) - timedelta(days=1),
             "activite": "Sans activité — bénéficiaire de l'AAH",
             "activite_depuis": cdaph,
         }
@@ -91,11 +98,12 @@ class FoyerComplet(Foyer):
             if madame_responsable
             else (RoleDansLeFoyer.RESPONSABLE, RoleDansLeFoyer.CONJOINT)
         )
+        annee = self.jour.year + (self.jour.month - 1) / 12
         monsieur = self.adulte(
             role_monsieur,
             Civilite.MONSIEUR,
-            45,
-            49,
+            annee - 1981,  # 25 at least at his RMI's demand, in 2006
+            annee - 1977,
             etranger=self.etranger,
             **(handicap if madame_responsable else travail),
         )
@@ -104,8 +112,8 @@ class FoyerComplet(Foyer):
         madame = self.adulte(
             role_madame,
             Civilite.MADAME,
-            40,
-            42,
+            annee - 1986,  # 19 to 21 at her API's demand, in 2005
+            annee - 1984,
             nom=nom,
             nom_naissance=nom_naissance,
             **(travail if madame_responsable else handicap),
@@ -192,14 +200,16 @@ class FoyerComplet(Foyer):
         self.verser(Prestation.APL, rng.randint(330, 390) + 0.61, debut=move + 1, type=APL, destinataire=self.bailleur)
         self.rsa_debut = premier_du_mois(self.fin - 40)
         self.verser(Prestation.RSA, rng.randint(380, 460) + 0.19, debut=indice_du_mois(self.rsa_debut))
-        for prestation in (Prestation.AAH, Prestation.CR_AAH, Prestation.MVA):
+        # The complément de ressources and the MVA exclude each other.
+        complement = Prestation.CR_AAH if self.cdaph < FIN_DU_COMPLEMENT_DE_RESSOURCES else Prestation.MVA
+        for prestation in (Prestation.AAH, complement):
             self.verser(prestation, MONTANTS[prestation], debut=indice_du_mois(self.cdaph))
         self.droits_et_paiements()
         # The ALF after a rent update, the AF once a child's schooling was proven.
         self.rappel(Prestation.ALF, move - 2, date_versement(move), 38.12)
-        self.rappel(
-            Prestation.AF, self.fin - 14, premier_du_mois(self.fin - 12).replace(day=18), af.montant, EXCEPTIONNEL
-        )
+        rappele = self.fin - 14  # at that month's rate
+        verse_le = premier_du_mois(self.fin - 12).replace(day=18)
+        self.rappel(Prestation.AF, rappele, verse_le, self.montant_du_mois(af.montant, rappele), EXCEPTIONNEL)
         nb_parts = Decimal("3.00")
         self.quotients(nb_parts, nb_parts + Decimal("0.50"), rng.randint(1, 4))
 
@@ -255,17 +265,20 @@ class FoyerComplet(Foyer):
             },
         ]
 
-    def creances(self, mensualite_af: Decimal) -> None:
-        """An AF indu being recovered; for the "creances" case, an RSA indu and a repaid loan too."""
-        retenue = Decimal("45.00")
+    def creances(self) -> None:
+        """An AF indu being recovered; for the "creances" case, an RSA indu and a repaid loan too.
+        The indu is four months of AF at those months' rates; its balance what the AF payments
+        issued so far have withheld."""
+        indu = sum((self.montant_du_mois(self.af.montant, i) for i in range(self.fin - 12, self.fin - 8)), ZERO)
+        retenu = sum((p[7] for p in self.plan.lignes[Paiement] if p[3] == Prestation.AF and p[0] <= self.jour), ZERO)
         lignes = self.plan.lignes[Creance]
         lignes.append(
             {
                 "nature": "Indu d'allocations familiales",
                 "destinataire": self.caisse.nom,
-                "montant_initial": 4 * mensualite_af,
+                "montant_initial": indu,
                 "remboursement": "Retenue sur prestations : 45,00 € par mois",
-                "solde": 4 * mensualite_af - 6 * retenue,
+                "solde": indu - retenu,
                 "etat": "En cours de recouvrement",
                 "motif": "Changement de situation déclaré tardivement",
                 "periode_debut": premier_du_mois(self.fin - 12),
@@ -371,7 +384,7 @@ class FoyerSimple(Foyer):
             civilites[0],
             22 + 2 * nb_enfants,
             48,
-            activite=self.choix(activite),
+            activite=accorder(self.choix(activite), civilites[0] == Civilite.MADAME),
             activite_depuis=avant(jour, rng.uniform(0.2, 6)),
         )
         nom = responsable.personne["nom"]
@@ -382,17 +395,17 @@ class FoyerSimple(Foyer):
                 22 + 2 * nb_enfants,
                 50,
                 nom=nom,
-                activite=self.choix(activite),
+                activite=accorder(self.choix(activite), civilites[1] == Civilite.MADAME),
                 activite_depuis=avant(jour, rng.uniform(0.2, 6)),
             )
             femme = conjoint if civilites[1] == Civilite.MADAME else responsable
             if self.familiale == SituationFamiliale.MARIE:
                 femme.personne["nom_naissance"] = self.choix(NOMS)
-        # Children born when the responsable was 18 at least; a couple formed before its eldest
-        # child, and never before both were adults.
-        age_responsable = (jour - responsable.personne["date_naissance"]).days / 365.25
-        for _ in range(nb_enfants):
-            self.enfant(nom, 0.3, min(17, age_responsable - 18))
+        # Children born when both adults were 18 at least, fifteen months apart at least; a couple
+        # formed before its eldest child, and never before both were adults.
+        age_du_plus_jeune = min((jour - a.personne["date_naissance"]).days / 365.25 for a in self.adultes)
+        for age in self.ages_d_enfants(nb_enfants, 0.3, min(17, age_du_plus_jeune - 18.1)):
+            self.enfant(nom, age, age)
         depuis = self.plan.dossier["situation_familiale_depuis"]
         if couple and self.enfants:
             depuis = min(depuis, min(e["date_naissance"] for e in self.enfants))
@@ -436,7 +449,7 @@ class FoyerSimple(Foyer):
             else None,
         )
         self.emmenagement = indice_du_mois(emmenagement)
-        if self.emmenagement > self.debut:
+        if self.emmenagement >= self.debut:  # the history's first month, too, has its dwelling
             self.logement(
                 avant(emmenagement, rng.uniform(1, 6)),
                 emmenagement - timedelta(days=1),
@@ -486,7 +499,11 @@ class FoyerSimple(Foyer):
             naissance = indice_du_mois(e["date_naissance"])
             if naissance + 36 > self.debut:  # the PAJE runs until the month before the 3rd birthday
                 self.verser(Prestation.PAJE, MONTANTS[Prestation.PAJE], debut=naissance + 1, fin=naissance + 35)
-        if not couple and a_charge and rng.random() < 0.4:
+        if self.cas == "veuvage" and a_charge:
+            # For each orphan of one parent, from the month after the death.
+            debut = indice_du_mois(self.deces) + 1
+            self.verser(Prestation.ASF, MONTANTS[Prestation.ASF] * len(a_charge), debut=debut)
+        elif not couple and a_charge and rng.random() < 0.4:
             self.verser(Prestation.ASF, MONTANTS[Prestation.ASF] * len(a_charge))
         if self.aide:
             debut_aide = self.emmenagement + 1
@@ -496,15 +513,17 @@ class FoyerSimple(Foyer):
                 self.verser(Prestation.APL, montant, debut=debut_aide, type=APL, destinataire=destinataire)
             else:
                 self.verser(self.aide, montant, debut=debut_aide)
-            if self.emmenagement > self.debut:
+            if self.emmenagement >= self.debut:
                 self.verser(Prestation.ALF if nb_enfants else Prestation.ALS, montant * 0.9, fin=self.emmenagement)
         if niveau == "modestes":
-            self.rsa_debut = self.dernier - rng.randint(6, 60)
+            # Asked for once the responsable was of age.
+            majorite = indice_du_mois(self.responsable.personne["date_naissance"]) + 18 * 12 + 3
+            self.rsa_debut = max(self.dernier - rng.randint(6, 60), majorite)
             self.verser(Prestation.RSA, rng.randint(350, 900) + 0.12, debut=self.rsa_debut)
         elif niveau == "actifs":
             self.verser(Prestation.PPA, rng.randint(90, 310) + 0.45, debut=self.dernier - rng.randint(6, 40))
         if rng.random() < 0.05:
-            cdaph = premier_du_mois(self.fin - rng.randint(12, 60))
+            cdaph = premier_du_mois(self.fin - rng.randint(12, 58))  # an avis of five years, still valid
             self.responsable.personne.update(
                 avis_cdaph="Taux d'incapacité compris entre 50 et 79 %",
                 avis_cdaph_debut=cdaph,
@@ -516,8 +535,9 @@ class FoyerSimple(Foyer):
             self.plan.dossier["suspendu_depuis"] = premier_du_mois(self.suspension)
         self.droits_et_paiements()
         if self.versements and rng.random() < 0.3:
-            v = self.versements[0]
-            self.rappel(v.prestation, self.fin - rng.randint(3, 12), date_versement(self.fin - 2), v.montant * 0.4)
+            v, periode = self.versements[0], self.fin - rng.randint(3, 12)
+            montant = float(self.montant_du_mois(v.montant, periode)) * 0.4  # at that month's rate
+            self.rappel(v.prestation, periode, date_versement(self.fin - 2), montant)
         parts = Decimal(2 + 0.5 * min(nb_enfants, 2) + max(nb_enfants - 2, 0)) if couple or nb_enfants else Decimal(1)
         self.quotients(parts.quantize(Decimal("0.01")), parts.quantize(Decimal("0.01")), rng.randint(1, 4))
 
@@ -552,7 +572,8 @@ class FoyerSimple(Foyer):
             )
 
     def creances_simples(self) -> None:
-        """Three créances of the "creances" case: one being recovered, one suspended, one repaid."""
+        """Three créances of the "creances" case: one being recovered, one suspended, one repaid.
+        An indu is of a prestation the household had over its period, at most what it received."""
         for rang, (nature, etat) in enumerate(
             (
                 ("Indu d'aide au logement", "En cours de recouvrement"),
@@ -562,11 +583,14 @@ class FoyerSimple(Foyer):
         ):
             montant = en_montant(self.rng.randint(150, 1500))
             debut = self.fin - 6 - 8 * rang
+            if rang < 2:
+                nature, montant = self.indu(nature, debut, montant)
             self.plan.lignes[Creance].append(
                 {
                     "nature": nature,
                     "destinataire": self.caisse.nom,
                     "montant_initial": montant,
+                    # Its withholding starts with the next payment: nothing recovered yet.
                     "remboursement": "Retenue sur prestations : 30,00 € par mois" if rang == 0 else "",
                     "solde": ZERO if etat == "Soldée" else montant,
                     "etat": etat,
@@ -575,6 +599,124 @@ class FoyerSimple(Foyer):
                     "periode_fin": premier_du_mois(debut + 4) - timedelta(days=1),
                 }
             )
+
+    def indu(self, nature: str, debut: int, montant: Decimal) -> tuple[str, Decimal]:
+        """The indu of `nature` over the four months from `debut`, or of another prestation the
+        household had then; never more than the rights of those months."""
+        mois = {premier_du_mois(i) for i in range(debut, debut + 4)}
+        ordre = sorted(INDUS, key=lambda indu: indu[0] != nature)
+        for libelle, prestations in ordre:
+            droits = sum((d[2] for d in self.plan.lignes[Droit] if d[1] in prestations and d[0] in mois), ZERO)
+            if droits > 0:
+                return libelle, min(montant, droits)
+        return nature, ZERO
+
+
+class FoyerVeuvage(FoyerSimple):
+    """A widow (or a widower) and the children, orphans of one parent: the deceased conjoint stays
+    in the dossier with the date of death, the situation de famille is "veuf" since that day, the
+    ASF is paid for each orphan, a pension de réversion and pensions d'orphelins are among the
+    resources (T14: Caisse des dépôts, Établissement national des invalides de la Marine)."""
+
+    def situation(self) -> None:
+        rng, jour = self.rng, self.jour
+        self.couple, self.radiation = False, None
+        self.nb_enfants = self.choix((1, 2, 2, 3))
+        self.niveau = self.choix(("modestes", "actifs", "actifs"))
+        self.veuve = rng.random() < 0.7
+        self.deces = avant(jour, rng.uniform(1.2, 6))
+        self.familiale = SituationFamiliale.VEUF
+        self.dossier(
+            situation=Situation.AFFILIE,
+            situation_depuis=avant(jour, rng.uniform(8, 15)),
+            motif_radiation="",
+            situation_familiale=SituationFamiliale.VEUF,
+            situation_familiale_depuis=self.deces,
+            surendettement=False,
+            opposition_partage=False,
+        )
+
+    def personnes(self) -> None:
+        rng, jour, deces = self.rng, self.jour, self.deces
+        survivant, defunt = (Civilite.MADAME, Civilite.MONSIEUR) if self.veuve else (Civilite.MONSIEUR, Civilite.MADAME)
+        activite = {
+            "modestes": ("Demandeur d'emploi non indemnisé", "Sans activité"),
+            "actifs": ("Activité salariée à temps partiel", "Contrat à durée déterminée"),
+        }[self.niveau]
+        age_min = 30 + 2 * self.nb_enfants
+        self.responsable = responsable = self.adulte(
+            RoleDansLeFoyer.RESPONSABLE,
+            survivant,
+            age_min,
+            52,
+            activite=accorder(self.choix(activite), self.veuve),
+            activite_depuis=avant(jour, rng.uniform(0.2, 1)),
+        )
+        nom = responsable.personne["nom"]
+        conjoint = self.adulte(
+            RoleDansLeFoyer.CONJOINT,
+            defunt,
+            age_min,
+            55,
+            nom=nom,
+            activite="Activité salariée",
+            activite_depuis=deces - timedelta(days=rng.randint(800, 4000)),
+            date_deces=deces,
+        )
+        self.adultes.remove(conjoint)  # no resources of his own after his death
+        self.defunt = conjoint
+        if self.veuve:
+            responsable.personne["nom_naissance"] = self.choix(NOMS)
+        # The orphans were born before the death, when both parents were of age.
+        naissances = (responsable.personne["date_naissance"], conjoint.personne["date_naissance"])
+        age_du_plus_jeune = min((jour - n).days / 365.25 for n in naissances)
+        depuis_le_deces = (jour - deces).days / 365.25
+        for age in self.ages_d_enfants(self.nb_enfants, depuis_le_deces + 0.1, min(17, age_du_plus_jeune - 18.1)):
+            self.enfant(nom, age, age)
+
+    def revenus_du_foyer(self) -> None:
+        """The couple's salaries before the death; since, the survivor's, the pension de réversion
+        and the orphans' pensions."""
+        rng, annee_deces = self.rng, self.deces.year
+        survivant = "Madame" if self.veuve else "Monsieur"
+        defunt = "Monsieur" if self.veuve else "Madame"
+        salaire = {"modestes": (0, 4000), "actifs": (7000, 14000)}[self.niveau]
+        reversion = rng.randint(45, 90) * 100.0
+        orphelins = rng.randint(10, 20) * 100.0 * self.nb_enfants
+        annuelles = {}
+        for annee in (self.jour.year - 2, self.jour.year - 3, self.jour.year - 4):
+            montant = rng.randint(*salaire)
+            lignes = [
+                (survivant, "Salaires et traitements", montant)
+                if montant >= 1000
+                else (survivant, "Ressources nulles", 0.0)
+            ]
+            if annee < annee_deces:
+                lignes.append((defunt, "Salaires et traitements", rng.randint(16000, 26000)))
+            else:
+                lignes.append((survivant, "Pensions de réversion", reversion))
+                lignes.append((survivant, "Pensions d'orphelins", orphelins))
+            annuelles[annee] = lignes
+        self.trimestriel = True
+        trimestrielles = {}
+        for annee, trimestre in self.derniers_trimestres(4):
+            montant = 0.0 if self.niveau == "modestes" else rng.randint(1800, 3300)
+            trimestrielles[(annee, trimestre)] = [
+                (survivant, "Salaires et traitements" if montant else "Ressources nulles", montant),
+                (survivant, "Pensions de réversion", reversion / 4),
+                (survivant, "Pensions d'orphelins", orphelins / 4),
+            ]
+        self.ressources(annuelles, trimestrielles)
+
+
+# The prestations behind each indu's nature, in order of preference (demo.invariants checks them).
+INDUS = (
+    ("Indu d'aide au logement", PRESTATIONS_LOGEMENT),
+    ("Indu de prestations familiales", {Prestation.AF, Prestation.CF, Prestation.PAJE, Prestation.ASF}),
+    ("Indu de revenu de solidarité active", {Prestation.RSA}),
+    ("Indu de prime d'activité", {Prestation.PPA}),
+    ("Indu d'allocation aux adultes handicapés", {Prestation.AAH}),
+)
 
 
 def planifier(
@@ -588,7 +730,10 @@ def planifier(
 ) -> Plan:
     """The plan of one dossier of `cas`; `base` ("complet" or "simple") is the household it
     starts from, by default the case's own."""
-    if base is None:
-        base = "simple" if cas == "simple" else "complet"
-    foyer = FoyerSimple if base == "simple" else FoyerComplet
-    return foyer(caisse, numero, cas, jour, mois_historique, graine).construire()
+    if cas == "veuvage":
+        foyer: type[Foyer] = FoyerVeuvage
+    else:
+        if base is None:
+            base = "simple" if cas == "simple" else "complet"
+        foyer = FoyerSimple if base == "simple" else FoyerComplet
+    return foyer(caisse, numero, cas, jour, mois_historique, graine).planifier()

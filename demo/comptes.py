@@ -17,13 +17,15 @@ from habilitations.models import CompteurEchecs, Contrat, EtatHabilitation, Habi
 from .aleatoire import aleatoire
 from .conventions import DemoConvention
 
-# Staff of two Cafs: a gestionnaire and a security officer each.
-STAFF = (("131", Role.GESTIONNAIRE), ("131", Role.SECURITE), ("161", Role.GESTIONNAIRE), ("161", Role.SECURITE))
+# Staff of three Cafs, one overseas: a gestionnaire and a security officer each.
+STAFF = tuple((numero, role) for numero in ("131", "161", "974") for role in (Role.GESTIONNAIRE, Role.SECURITE))
 STAFF_NOMS = {
     ("131", Role.GESTIONNAIRE): ("Nathalie", "NOWARA"),
     ("131", Role.SECURITE): ("Alain", "BRUNET"),
     ("161", Role.GESTIONNAIRE): ("Françoise", "CAPDEVIELLE"),
     ("161", Role.SECURITE): ("Didier", "LEROUX"),
+    ("974", Role.GESTIONNAIRE): ("Marie-Josée", "PAYET"),
+    ("974", Role.SECURITE): ("Jean-Hugues", "HOARAU"),
 }
 
 

@@ -1,8 +1,8 @@
-"""The demo's partners and conventions: fifteen conventions of five Cafs covering every profile
-of the matrix and the three access scopes. The three partners named in the seeds keep their
-real references (conventions 2018-001, 2017 / 006 / T2 and 78/2016/XXAS – T2); the other names
-are invented. `convention` makes one, with its partner and its responsable habilitations,
-looked up by natural key first: a second run changes nothing."""
+"""The demo's partners and conventions: sixteen conventions of five Cafs (one overseas, La
+Réunion) covering every profile of the matrix and the three access scopes. The three partners
+named in the seeds keep their real references (conventions 2018-001, 2017 / 006 / T2 and
+78/2016/XXAS – T2); the other names are invented. `convention` makes one, with its partner
+and its responsable habilitations, looked up by natural key first: a second run changes nothing."""
 
 import dataclasses
 from dataclasses import dataclass, field
@@ -241,6 +241,19 @@ CONVENTIONS = (
         ("Magali DEBATTE", "Préfète"),
         date(2021, 2, 1),
         ("Sylvain", "MERCIER", "Instructeur des recours DALO"),
+    ),
+    DemoConvention(
+        "t4-ccas-saint-denis",
+        "974",
+        "974/2022/003",
+        "T4",
+        "Centre communal d'action sociale de Saint-Denis",
+        "2, rue de Paris",
+        "97400",
+        "Saint-Denis",
+        ("Gilberte LAURET", "Présidente"),
+        date(2022, 3, 1),
+        ("Josiane", "GRONDIN", "Instructrice des aides facultatives"),
     ),
 )
 

@@ -21,7 +21,9 @@ from dossiers.models import Dossier
 from .cas import MOIS_HISTORIQUE, planifier
 from .insertion import ecrire_directement, inserer
 
-CAISSES_DEMO = ("131", "161", "541", "781", "831", "841", "171", "791", "861", "CMAF")
+# La Réunion (974): an overseas Caf, whose dossiers are written like the others'.
+CAISSES_DEMO = ("131", "161", "541", "781", "831", "841", "171", "791", "861", "974", "CMAF")
+# In every demo Caf, each Caf's own family (its people, and the shape of its household, vary).
 DOSSIERS_DOCUMENTES = (
     ("1000001", "complet"),
     ("1000002", "radie"),
@@ -29,6 +31,11 @@ DOSSIERS_DOCUMENTES = (
     ("1000004", "creances"),
     ("1000005", "suspendu"),
 )
+# Documented dossiers of one Caf only: their numéro exists in no other Caf.
+DOSSIERS_PROPRES = {
+    "161": (("1000006", "veuvage"),),
+    "974": (("1000007", "veuvage"),),
+}
 LIBELLES_CAS = {
     "complet": "complet : couple, deux enfants, toutes les rubriques renseignées",
     "radie": "radié : départ à l'étranger il y a sept mois",
@@ -36,11 +43,17 @@ LIBELLES_CAS = {
     "creances": "trois créances et surendettement en cours",
     "suspendu": "dossier suspendu depuis deux mois",
     "simple": "foyer ordinaire, moins de prestations",
+    "veuvage": "veuvage : conjoint décédé, enfants orphelins, pension de réversion (T14)",
 }
 PREMIER_NUMERO_GENERE = 2_000_000
 # Dossiers planned and written together by `generer_dossiers`: large enough for big INSERTs,
 # small enough to keep memory flat (about 200 rows per dossier).
 DOSSIERS_PAR_LOT = 1000
+
+
+def dossiers_documentes(numero_caisse: str) -> tuple[tuple[str, str], ...]:
+    """The documented dossiers (numéro, cas) of one demo Caf: the common ones, then its own."""
+    return DOSSIERS_DOCUMENTES + DOSSIERS_PROPRES.get(numero_caisse, ())
 
 
 def creer_dossier(
@@ -59,9 +72,12 @@ def creer_dossier(
 
 
 def cas_genere(caisse: Caisse, numero: str) -> str:
-    """The case of a generated dossier: mostly "simple", about 5 % each of three others."""
+    """The case of a generated dossier: mostly "simple", about 5 % each of three others, 2 % of widows."""
     tirage = random.Random(f"cafpro-cas:{caisse.numero}:{numero}").random()
-    return "radie" if tirage < 0.05 else "opposition" if tirage < 0.10 else "creances" if tirage < 0.15 else "simple"
+    for seuil, cas in ((0.05, "radie"), (0.10, "opposition"), (0.15, "creances"), (0.17, "veuvage")):
+        if tirage < seuil:
+            return cas
+    return "simple"
 
 
 def generer_dossiers(caisse: Caisse, nombre: int, jour: date | None = None) -> int:
@@ -93,7 +109,8 @@ def recreer_dossiers_documentes(caisse: Caisse, jour: date | None = None) -> lis
     """Delete and recreate the documented dossiers of a Caisse, so they are back to their documented state."""
     jour = jour or timezone.localdate()
     with transaction.atomic():
-        Dossier.objects.filter(caisse=caisse, numero_allocataire__in=[n for n, _ in DOSSIERS_DOCUMENTES]).delete()
-        plans = [planifier(caisse, numero, cas, jour) for numero, cas in DOSSIERS_DOCUMENTES]
+        documentes = dossiers_documentes(caisse.numero)
+        Dossier.objects.filter(caisse=caisse, numero_allocataire__in=[n for n, _ in documentes]).delete()
+        plans = [planifier(caisse, numero, cas, jour) for numero, cas in documentes]
         # Written directly, like the generated ones: `manage.py demo` recreates them on each run.
         return inserer(caisse, plans, ecrire_directement)

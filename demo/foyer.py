@@ -28,6 +28,7 @@ from dossiers.models import (
     Ressource,
     RoleDansLeFoyer,
     SensCourrier,
+    Situation,
     TypePaiement,
 )
 from profils.prestations import PRESTATIONS_LOGEMENT, Prestation
@@ -43,6 +44,7 @@ from .calendrier import (
 )
 from .conventions import CONVENTIONS, siret_demo
 from .referentiels import (
+    ACTIVITES_ACCORDEES,
     ARS_PAR_AGE,
     AUTRES_LIEUX,
     BAILLEURS_SOCIAUX,
@@ -59,7 +61,7 @@ from .referentiels import (
     VOIES,
 )
 
-CAS = ("complet", "radie", "opposition", "creances", "suspendu", "simple")
+CAS = ("complet", "radie", "opposition", "creances", "suspendu", "simple", "veuvage")
 BAILLEUR_T10 = next(c for c in CONVENTIONS if c.profil == "T10")
 TRAITE, EMIS = EtatPaiement.TRAITE, EtatPaiement.EMIS
 MENSUEL, EXCEPTIONNEL, APL = TypePaiement.MENSUEL, TypePaiement.EXCEPTIONNEL, TypePaiement.APL
@@ -86,6 +88,14 @@ COLONNES = {
 }
 # Smaller tables, planned as keyword dicts.
 TABLES_DICTS = (Logement, Creance, Courrier, MinimumSocial, MesureAccompagnement)
+
+
+def accorder(activite: str, feminin: bool) -> str:
+    """The activity's form for the person's sex ("Placée", "Demandeuse d'emploi")."""
+    for masculin, feminine in ACTIVITES_ACCORDEES:
+        if activite in (masculin, feminine):
+            return feminine if feminin else masculin
+    return activite
 
 
 @dataclass
@@ -127,7 +137,9 @@ class Foyer:
         self.departement = caisse.departement
         self.communes = PORTS if caisse.est_maritime else COMMUNES.get(caisse.departement, PORTS)
         self.fin = indice_du_mois(jour)
-        self.debut = self.fin - max(mois_historique, 1) + 1
+        # One month before the window: its payments are dated in the window's first month, which
+        # would otherwise read "Aucun paiement" (Cafpro shows 24 months of a longer history).
+        self.debut = self.fin - max(mois_historique, 1)
         self.dernier = self.fin  # last month with rights: earlier for a radiated dossier
         self.suspension = None  # first suspended month
         self.versements: list[Versement] = []
@@ -164,6 +176,15 @@ class Foyer:
         """Mostly born in the department, sometimes in another one."""
         return self.choix(self.communes)[2] if self.rng.random() < 0.7 else self.choix(AUTRES_LIEUX)
 
+    def montant_du_mois(self, montant: float, indice: int) -> Decimal:
+        """This year's amount as it was in that month: one revaluation per April back."""
+        return en_montant(montant * REVALORISATION ** (avrils_jusqu_a(self.fin) - avrils_jusqu_a(indice)))
+
+    def prenom(self, prenoms) -> str:
+        """A first name nobody in the household bears yet."""
+        pris = {p["prenom"] for p in self.plan.personnes}
+        return self.choix([p for p in prenoms if p not in pris])
+
     def montants(self, montant: float) -> list[Decimal]:
         """The amount of each month back from this one: one revaluation per April."""
         avrils = avrils_jusqu_a(self.fin)
@@ -184,7 +205,7 @@ class Foyer:
             lieu = "99" + code_pays
         else:
             nom = nom or self.choix(NOMS)
-            prenom = self.choix(PRENOMS_FEMMES if femme else PRENOMS_HOMMES)
+            prenom = self.prenom(PRENOMS_FEMMES if femme else PRENOMS_HOMMES)
             lieu = self.lieu_naissance()
         personne = {
             "role": role,
@@ -209,16 +230,18 @@ class Foyer:
         naissance = self.naissance(age_min, age_max)
         age = (self.jour - naissance).days / 365.25
         if age < 3:
-            activite, depuis = "Non scolarisé", naissance
+            rang, depuis = 0, naissance
         else:
-            rentree = date(self.jour.year if self.jour.month >= 9 else self.jour.year - 1, 9, 1)
-            activite = "Scolarisé en primaire" if age < 11 else "Collégien" if age < 15 else "Lycéen"
-            depuis = rentree
+            rang = 1 if age < 11 else 2 if age < 15 else 3
+            depuis = date(self.jour.year if self.jour.month >= 9 else self.jour.year - 1, 9, 1)
+        activite = ACTIVITES_ACCORDEES[rang][fille]  # "Scolarisée en primaire" for a girl
+        if "activite" in champs:
+            champs["activite"] = accorder(champs["activite"], fille)
         a_charge = not champs.get("placement_sans_liens")
         personne = {
             "role": RoleDansLeFoyer.ENFANT,
             "nom": nom,
-            "prenom": self.choix(PRENOMS_FILLES if fille else PRENOMS_GARCONS),
+            "prenom": self.prenom(PRENOMS_FILLES if fille else PRENOMS_GARCONS),
             "date_naissance": naissance,
             "nir": self.nir(2 if fille else 1, naissance, self.choix(self.communes)[2]),
             "nationalite": Nationalite.FRANCAISE,
@@ -288,12 +311,14 @@ class Foyer:
             )
 
     def rappel(self, prestation, periode: int, verse_le: date, montant: float, type=MENSUEL) -> None:
-        if periode < self.debut or periode > self.dernier:
+        """A rappel of a month with a right (not suspended) to the prestation, at most that right."""
+        mois = premier_du_mois(periode)
+        droit = next((d for d in self.plan.lignes[Droit] if d[0] == mois and d[1] == prestation and not d[3]), None)
+        if droit is None or (self.radiation and verse_le > self.radiation):
             return
         etat = EMIS if verse_le <= self.jour else TRAITE
-        self.plan.lignes[Paiement].append(
-            (verse_le, etat, type, prestation, "rappel", premier_du_mois(periode), en_montant(montant), ZERO, "")
-        )
+        montant = min(en_montant(montant), droit[2])
+        self.plan.lignes[Paiement].append((verse_le, etat, type, prestation, "rappel", mois, montant, ZERO, ""))
 
     def revenus_de(self, annee: int) -> float:
         """The household's taxable resources of a year (the nearest known one otherwise)."""
@@ -305,7 +330,12 @@ class Foyer:
         return self.revenus[min(connues, key=lambda a: abs(a - annee))]
 
     def ressources(self, annuelles: dict, trimestrielles: dict) -> None:
-        """`annuelles`: {année: [(type de personne, nature, montant)]}; same per (année, trimestre)."""
+        """`annuelles`: {année: [(type de personne, nature, montant)]}; same per (année, trimestre).
+        "Ressources nulles" is left out for a person who has another resource in the period."""
+        for periodes in (annuelles, trimestrielles):
+            for periode, natures in periodes.items():
+                autres = {p for p, nature, _ in natures if nature != "Ressources nulles"}
+                periodes[periode] = [n for n in natures if n[1] != "Ressources nulles" or n[0] not in autres]
         lignes = self.plan.lignes[Ressource]
         for annee, natures in annuelles.items():
             self.revenus[annee] = sum(m for _, _, m in natures)
@@ -435,6 +465,29 @@ class Foyer:
         if self.caisse.numero == BAILLEUR_T10.caisse and int(self.numero) % 2:
             return BAILLEUR_T10.partenaire
         return bailleur
+
+    def ages_d_enfants(self, nombre: int, age_min: float, age_max: float, ecart: float = 1.25) -> list[float]:
+        """The ages of `nombre` siblings between the bounds, `ecart` years apart at least (the
+        bounds are narrowed when they cannot hold them)."""
+        haut = max(age_min, age_max - ecart * (nombre - 1))
+        tirages = sorted(self.rng.uniform(age_min, haut) for _ in range(nombre))
+        return [a + ecart * rang for rang, a in enumerate(tirages)]
+
+    def affiliation(self) -> None:
+        """An affiliated dossier is affiliated since its first right at the latest."""
+        dossier = self.plan.dossier
+        if dossier["situation"] != Situation.AFFILIE:
+            return
+        debuts = [droit[0] for droit in self.plan.lignes[Droit]]
+        debuts += [m["date_debut"] for m in self.plan.lignes[MinimumSocial]]
+        debuts += [lg["date_ouverture_droit"] for lg in self.plan.lignes[Logement] if lg["date_ouverture_droit"]]
+        if debuts and min(debuts) < dossier["situation_depuis"]:
+            dossier["situation_depuis"] = min(debuts)
+
+    def planifier(self) -> Plan:
+        plan = self.construire()
+        self.affiliation()
+        return plan
 
     def construire(self) -> Plan:
         raise NotImplementedError

@@ -11,7 +11,7 @@ from dossiers.models import Personne, RoleDansLeFoyer
 
 from .comptes import habilitation, identifiant_demo, mot_de_passe_demo, personnel
 from .conventions import CONVENTIONS, NOUVEL_AGENT, DemoConvention, convention
-from .dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES, generer_dossiers, recreer_dossiers_documentes
+from .dossiers import CAISSES_DEMO, dossiers_documentes, generer_dossiers, recreer_dossiers_documentes
 from .journal import journal_de_demo
 
 # "A few hundred realistic dossiers per demo Caf"; `manage.py demo --dossiers` changes it.
@@ -47,7 +47,8 @@ def habilitations_de_demo(caisses: dict[str, Caisse]) -> list[dict]:
 
 def dossiers_de_demo(caisses: dict[str, Caisse], nombre: int) -> list[dict]:
     """In each demo Caf, the documented dossiers back to their documented state, then the
-    generated ones that are missing; returns the documented ones."""
+    generated ones that are missing; returns the documented ones, each with the code postal an
+    agent of a multi-Caf or national access types to reach it."""
     jour = timezone.localdate()
     documentes = []
     for numero in CAISSES_DEMO:
@@ -55,9 +56,15 @@ def dossiers_de_demo(caisses: dict[str, Caisse], nombre: int) -> list[dict]:
         crees = recreer_dossiers_documentes(caisse, jour)
         responsables = Personne.objects.filter(dossier__in=crees, role=RoleDansLeFoyer.RESPONSABLE)
         appellations = {p.dossier_id: p.appellation for p in responsables}
-        for dossier, (numero_allocataire, cas) in zip(crees, DOSSIERS_DOCUMENTES, strict=True):
+        for dossier, (numero_allocataire, cas) in zip(crees, dossiers_documentes(numero), strict=True):
             documentes.append(
-                {"caisse": numero, "numero": numero_allocataire, "cas": cas, "responsable": appellations[dossier.pk]}
+                {
+                    "caisse": numero,
+                    "numero": numero_allocataire,
+                    "code_postal": dossier.code_postal,
+                    "cas": cas,
+                    "responsable": appellations[dossier.pk],
+                }
             )
         generer_dossiers(caisse, nombre, jour)
     return documentes

@@ -68,6 +68,14 @@ COMMUNES = {
         ("Loudun", ("86200",), "86137"),
     ),
 }
+COMMUNES["974"] = (
+    ("Saint-Denis", ("97400", "97490"), "97411"),
+    ("Saint-Paul", ("97460",), "97415"),
+    ("Saint-Pierre", ("97410",), "97416"),
+    ("Le Tampon", ("97430",), "97422"),
+    ("Le Port", ("97420",), "97407"),
+    ("Saint-André", ("97440",), "97409"),
+)
 AUTRES_LIEUX = tuple(communes[0][2] for communes in COMMUNES.values())
 # The Caisse Maritime's allocataires are seafarers: port towns, La Rochelle first.
 PORTS = (
@@ -85,6 +93,7 @@ DEPARTEMENTS = {
     "83": "du Var",
     "84": "de Vaucluse",
     "86": "de la Vienne",
+    "974": "de La Réunion",
 }
 BAILLEURS_SOCIAUX = {
     "13": ("Habitat Marseille Provence", "13 Habitat", "Logirem", "Erilia"),
@@ -96,6 +105,7 @@ BAILLEURS_SOCIAUX = {
     "83": ("Var Habitat", "Toulon Habitat Méditerranée"),
     "84": ("Grand Avignon Résidences", "Mistral Habitat", "Grand Delta Habitat"),
     "86": ("Habitat de la Vienne", "Ekidom"),
+    "974": ("SHLMR", "SIDR", "SEMADER"),
 }
 BAILLEURS_PRIVES = (
     "SCI Les Tilleuls",

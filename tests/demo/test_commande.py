@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import models, transaction
 
 from conventions.models import Convention, Partenaire
-from demo.dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES
+from demo.dossiers import CAISSES_DEMO, dossiers_documentes
 from habilitations.models import EtatHabilitation, Habilitation, User
 from profils.definitions import PROFILS
 
@@ -58,7 +58,7 @@ def test_chaque_profil_et_chaque_portee(monde, db):
     for cle in ("identifiant", "password", "profil", "caisse", "scope", "convention"):
         assert all(h[cle] for h in monde["habilitations"]), cle
     assert {(d["caisse"], d["numero"]) for d in monde["dossiers"]} == {
-        (caisse, numero) for caisse in CAISSES_DEMO for numero, _ in DOSSIERS_DOCUMENTES
+        (caisse, numero) for caisse in CAISSES_DEMO for numero, _ in dossiers_documentes(caisse)
     }
 
 
@@ -74,13 +74,10 @@ def test_les_habilitations_actives_s_ouvrent_avec_le_mot_de_passe_affiche(monde,
         assert habilitation.convention.caisse.numero == h["caisse"]
 
 
-def test_personnel_de_deux_caisses(monde, db):
+def test_personnel_de_trois_caisses_dont_une_outre_mer(monde, db):
     staff = monde["staff"]
     assert {(s["caisse"], s["role"]) for s in staff} == {
-        ("131", "gestionnaire"),
-        ("131", "securite"),
-        ("161", "gestionnaire"),
-        ("161", "securite"),
+        (caisse, role) for caisse in ("131", "161", "974") for role in ("gestionnaire", "securite")
     }
     for s in staff:
         assert authenticate(username=s["username"], password=s["password"]).est_agent_caf

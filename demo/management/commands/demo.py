@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.models import Caisse
 from demo.comptes import STAFF, staff_username
-from demo.dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES, LIBELLES_CAS
+from demo.dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES, DOSSIERS_PROPRES, LIBELLES_CAS
 from demo.monde import DOSSIERS_GENERES, construire
 
 
@@ -86,6 +86,12 @@ class Command(BaseCommand):
         )
         for numero, cas in DOSSIERS_DOCUMENTES:
             self.stdout.write(f"  {numero}  {LIBELLES_CAS[cas]}")
+        self.stdout.write("  et, dans une seule Caf (le code postal à saisir pour un accès multi-Caf ou national) :")
+        propres = {(d["caisse"], d["numero"]): d["code_postal"] for d in monde["dossiers"]}
+        for caisse, dossiers in DOSSIERS_PROPRES.items():
+            for numero, cas in dossiers:
+                code_postal = propres[(caisse, numero)]
+                self.stdout.write(f"  {numero}  Caf {caisse}, code postal {code_postal} — {LIBELLES_CAS[cas]}")
         pluriel = "s" if dossiers_generes > 1 else ""
         self.stdout.write(
             f"  et {dossiers_generes} dossier{pluriel} généré{pluriel} par Caf, numérotés à partir de 2000000."
