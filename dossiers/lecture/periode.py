@@ -57,6 +57,8 @@ def choisir_periode(dossier_id: int, acces: Acces, demande: dict, jour: date) ->
 def _periode_mensuelle(dossier_id: int, acces: Acces, demande: str | None, jour: date) -> PeriodeAffichee:
     debut, fin = fenetre_mois(jour, acces.profondeur_mois)
     modele, colonne, filtre = _SOURCES_MENSUELLES[acces.rubrique.code]
+    if acces.rubrique.code == "attestation-paiement":
+        filtre = {**filtre, "date_paiement__lte": jour}  # a month is attested once its payment is issued
     avertissement = ""
     mois = lire_mois(demande)
     if demande and mois is None:

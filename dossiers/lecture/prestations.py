@@ -132,8 +132,9 @@ _COLONNES_ATTESTATION: Colonnes = {"prestations": ("prestation", "montant"), "mo
 
 
 def lire_attestation(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
-    """The prestations paid for one month, as the Caf's attestation de paiement lists them."""
-    paiements = Paiement.objects.filter(dossier_id=dossier_id, periode=lire_mois(periode.code))
+    """The prestations paid for one month, as the Caf's attestation de paiement lists them: only
+    the payments issued by `jour`, not those processed and still to be issued."""
+    paiements = Paiement.objects.filter(dossier_id=dossier_id, periode=lire_mois(periode.code), date_paiement__lte=jour)
     montants: dict[str, int] = defaultdict(int)
     total = 0
     for p in valeurs_accordees(paiements, acces, _COLONNES_ATTESTATION):
@@ -264,7 +265,9 @@ def lire_maladie_maternite(dossier_id: int, acces: Acces, periode: PeriodeAffich
     rendus = {
         "prestation": lambda p: libelle_prestation(p[0]),
         "periode_droit": lambda p: (
-            f"de {mois_fr(p[1]).lower()} à {'en cours' if p[2] == fin else mois_fr(p[2]).lower()}"
+            f"depuis {mois_fr(p[1]).lower()} (en cours)"
+            if p[2] == fin
+            else f"de {mois_fr(p[1]).lower()} à {mois_fr(p[2]).lower()}"
         ),
     }
     return Restitution(
