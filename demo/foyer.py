@@ -48,6 +48,7 @@ from .referentiels import (
     ARS_PAR_AGE,
     AUTRES_LIEUX,
     BAILLEURS_SOCIAUX,
+    CODES_CREANCES,
     COMMUNES,
     COMPLEMENTS,
     DEPARTEMENTS,
@@ -487,6 +488,8 @@ class Foyer:
     def planifier(self) -> Plan:
         plan = self.construire()
         self.affiliation()
+        for creance in plan.lignes[Creance]:
+            creance["code_nature"] = CODES_CREANCES[creance["nature"]]
         return plan
 
     def construire(self) -> Plan:

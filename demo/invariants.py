@@ -100,7 +100,7 @@ class Monde:
             (monde.logements, Logement, ("date_debut", "date_fin", "date_ouverture_droit", "aide", "tiers_payant"),
              ("bailleur",)),
             (monde.ressources, Ressource, ("annee", "trimestre", "type_personne", "nature", "montant"), ()),
-            (monde.creances, Creance, ("nature", "montant_initial", "remboursement", "solde", "etat"),
+            (monde.creances, Creance, ("code_nature", "nature", "montant_initial", "remboursement", "solde", "etat"),
              ("periode_debut", "periode_fin")),
             (monde.minima, MinimumSocial, ("prestation", "demandeur", "date_demande", "date_debut", "date_fin"), ()),
         )  # fmt: skip
@@ -292,13 +292,15 @@ def historique_avant_la_fenetre(monde: Monde, jour: date) -> Iterator[str]:
 
 
 def indus_et_recouvrements(monde: Monde, jour: date) -> Iterator[str]:
-    """Une créance est dans le passé, son solde entre zéro et son montant (zéro si et seulement si
-    elle est soldée) ; un indu ne dépasse pas les droits de sa prestation sur sa période ; les
+    """Une créance a son code nature, est dans le passé, son solde entre zéro et son montant (zéro si
+    et seulement si elle est soldée) ; un indu ne dépasse pas les droits de sa prestation sur sa période ; les
     retenues des paiements émis sont ce que les créances « Retenue sur prestations » ont recouvré."""
     for dossier_id, creances in monde.creances.items():
         nom = monde.nom(dossier_id)
         recouvre = Decimal(0)
         for c in creances:
+            if not c.code_nature:
+                yield f"{nom} : « {c.nature} » sans code nature."
             if not Decimal(0) <= c.solde <= c.montant_initial or (c.solde == 0) != (c.etat == "Soldée"):
                 yield f"{nom} : « {c.nature} » de {c.montant_initial} € au solde de {c.solde} € ({c.etat})."
             if not c.periode_debut <= c.periode_fin <= jour:

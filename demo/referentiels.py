@@ -194,6 +194,18 @@ MONTANTS = {
     Prestation.CR_AAH: 179.31,
     Prestation.MVA: 104.77,
 }
+# The Caf's code of each nature of créance, shown beside its generic libellé (01-…, "Code
+# nature créances / libellé"): with it the Caf gives the partner the list of its local codes.
+CODES_CREANCES = {
+    "Indu d'allocations familiales": "IAF",
+    "Indu d'aide au logement": "IAL",
+    "Indu de prestations familiales": "IPF",
+    "Indu de revenu de solidarité active": "IRSA",
+    "Indu de prime d'activité": "IPPA",
+    "Indu d'allocation aux adultes handicapés": "IAAH",
+    "Prêt à l'amélioration de l'habitat": "PAH",
+    "Prêt d'équipement ménager": "PEM",
+}
 # (masculin, féminin): an activity agrees with the person's sex (demo.invariants checks it).
 ACTIVITES_ACCORDEES = (
     ("Non scolarisé", "Non scolarisée"),
