@@ -187,7 +187,14 @@ class FoyerComplet(Foyer):
             ]
             for trimestre in self.derniers_trimestres(4)
         }
-        self.ressources(annuelles, trimestrielles)
+        if not self.departement.startswith("97"):
+            self.ressources(annuelles, trimestrielles)
+            return
+        # Overseas, the household declares its quarterly resources for the RSA and for the AAH
+        # (01-…, rubrique Ressources): the couple's own, without the pension alimentaire.
+        aah = {t: [r for r in lignes if r[1] != "Pensions alimentaires reçues"] for t, lignes in trimestrielles.items()}
+        self.ressources(annuelles, trimestrielles, Prestation.RSA)
+        self.ressources({}, aah, Prestation.AAH)
 
     def droits(self) -> None:
         """AF, ALF then APL, RSA and, for the conjoint, AAH + CRAAH + MVA; two rappels; the quotients."""

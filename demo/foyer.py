@@ -84,7 +84,7 @@ COLONNES = {
         "destinataire",
     ),
     QuotientFamilial: ("nature", "mois", "montant", "date_calcul", "nb_parts", "ressources_psu"),
-    Ressource: ("annee", "trimestre", "type_personne", "nature", "montant"),
+    Ressource: ("annee", "trimestre", "type_personne", "nature", "montant", "prestation"),
     DeclarationRessources: ("trimestre_debut", "prestation", "date_reception", "etat"),
 }
 # Smaller tables, planned as keyword dicts.
@@ -330,8 +330,9 @@ class Foyer:
             return 0.0
         return self.revenus[min(connues, key=lambda a: abs(a - annee))]
 
-    def ressources(self, annuelles: dict, trimestrielles: dict) -> None:
-        """`annuelles`: {année: [(type de personne, nature, montant)]}; same per (année, trimestre).
+    def ressources(self, annuelles: dict, trimestrielles: dict, prestation: str = "") -> None:
+        """`annuelles`: {année: [(type de personne, nature, montant)]}; same per (année, trimestre),
+        declared for `prestation` when a DOM household declares for two (AAH and RSA).
         "Ressources nulles" is left out for a person who has another resource in the period."""
         for periodes in (annuelles, trimestrielles):
             for periode, natures in periodes.items():
@@ -341,10 +342,10 @@ class Foyer:
         for annee, natures in annuelles.items():
             self.revenus[annee] = sum(m for _, _, m in natures)
             for type_personne, nature, montant in natures:
-                lignes.append((annee, None, type_personne, nature, en_montant(montant)))
+                lignes.append((annee, None, type_personne, nature, en_montant(montant), ""))
         for (annee, trimestre), natures in trimestrielles.items():
             for type_personne, nature, montant in natures:
-                lignes.append((annee, trimestre, type_personne, nature, en_montant(montant)))
+                lignes.append((annee, trimestre, type_personne, nature, en_montant(montant), prestation))
 
     def derniers_trimestres(self, nombre: int) -> list[tuple[int, int]]:
         """The last `nombre` whole quarters before the current one, most recent first."""

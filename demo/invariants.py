@@ -99,7 +99,8 @@ class Monde:
              ("date_paiement", "etat", "prestation", "nature", "periode", "montant", "montant_recupere"), ()),
             (monde.logements, Logement, ("date_debut", "date_fin", "date_ouverture_droit", "aide", "tiers_payant"),
              ("bailleur",)),
-            (monde.ressources, Ressource, ("annee", "trimestre", "type_personne", "nature", "montant"), ()),
+            (monde.ressources, Ressource, ("annee", "trimestre", "type_personne", "nature", "montant", "prestation"),
+             ()),
             (monde.creances, Creance, ("code_nature", "nature", "montant_initial", "remboursement", "solde", "etat"),
              ("periode_debut", "periode_fin")),
             (monde.minima, MinimumSocial, ("prestation", "demandeur", "date_demande", "date_debut", "date_fin"), ()),
@@ -123,8 +124,8 @@ def ressources_nulles_seules(monde: Monde, jour: date) -> Iterator[str]:
     for dossier_id, lignes in monde.ressources.items():
         natures = defaultdict(list)
         for r in lignes:
-            natures[(r.annee, r.trimestre, r.type_personne)].append(r)
-        for (annee, trimestre, personne), rs in natures.items():
+            natures[(r.annee, r.trimestre, r.prestation, r.type_personne)].append(r)
+        for (annee, trimestre, _, personne), rs in natures.items():
             nulles = [r for r in rs if r.nature == "Ressources nulles"]
             if nulles and (len(rs) > 1 or nulles[0].montant):
                 periode = f"{trimestre}e trimestre {annee}" if trimestre else str(annee)
@@ -373,6 +374,23 @@ def ressources_connues_passees(monde: Monde, jour: date) -> Iterator[str]:
                 yield f"{monde.nom(dossier_id)} : des ressources de {periode}, période pas encore finie."
 
 
+def ressources_trimestrielles_des_dom(monde: Monde, jour: date) -> Iterator[str]:
+    """Des ressources trimestrielles déclarées pour une prestation ne se voient qu'outre-mer, pour
+    l'AAH et pour le RSA à la fois, d'un foyer qui a droit aux deux."""
+    for dossier_id, ressources in monde.ressources.items():
+        d, declarees = monde.dossiers[dossier_id], {r.prestation for r in ressources if r.prestation}
+        if not declarees:
+            continue
+        droits = {x.prestation for x in monde.droits[dossier_id]}
+        if (
+            not d.code_postal.startswith("97")
+            or declarees != {Prestation.AAH, Prestation.RSA}
+            or not declarees <= droits
+        ):
+            quoi = f"des ressources trimestrielles {', '.join(sorted(declarees))}"
+            yield f"{monde.nom(dossier_id)} : {quoi} hors des Dom ou sans droit."
+
+
 def code_postal_de_la_caf(monde: Monde, jour: date) -> Iterator[str]:
     """Le code postal du dossier mène à sa Caf (celui qu'un accès multi-Caf ou national saisit) ;
     la Caisse Maritime, atteinte par sa case à cocher, a ses allocataires dans des ports."""
@@ -400,6 +418,7 @@ REGLES: tuple[Regle, ...] = (
     logements_successifs,
     radiation_et_suspension,
     ressources_connues_passees,
+    ressources_trimestrielles_des_dom,
     code_postal_de_la_caf,
 )
 

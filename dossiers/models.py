@@ -257,6 +257,15 @@ class Ressource(models.Model):
     type_personne = models.CharField("type de personne", max_length=20)
     nature = models.CharField("nature", max_length=80)
     montant = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    # In the DOM, a household paid both the AAH and the RSA declares quarterly resources for each:
+    # "ressources trimestrielles Aah ou ressources trimestrielles Rsa/Rmi/Api pour les Dom" (01-…).
+    prestation = models.CharField(
+        "prestation des ressources trimestrielles",
+        max_length=5,
+        choices=Prestation.choices,
+        blank=True,
+        help_text="Vide : ressources annuelles, ou trimestrielles d'une seule prestation.",
+    )
 
     class Meta:
         verbose_name = "ressource"

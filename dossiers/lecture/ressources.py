@@ -38,18 +38,19 @@ def lire_ressources(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jou
         lignes = lignes.filter(trimestre__isnull=False)
     elif not natures:
         lignes = lignes.none()
-    lignes = lignes.order_by("trimestre", "type_personne", "id")
-    # The quarter (none: the year) places each resource in its table.
+    lignes = lignes.order_by("trimestre", "prestation", "type_personne", "id")
+    # The quarter (none: the year) places each resource in its table; overseas, the prestation
+    # too, for a household declaring quarterly resources for the AAH and for the RSA (01-…).
     groupes: dict[tuple, list] = defaultdict(list)
-    for r in valeurs_accordees(lignes, acces, _COLONNES_RESSOURCE, "trimestre"):
-        groupes[(r["trimestre"] or 0, r.get("type_personne", ""))].append(r)
+    for r in valeurs_accordees(lignes, acces, _COLONNES_RESSOURCE, "trimestre", "prestation"):
+        groupes[(r["trimestre"] or 0, r["prestation"], r.get("type_personne", ""))].append(r)
     colonnes = [acces.rubrique.champ(c).libelle for c in _RENDUS_RESSOURCE if acces.voit(c)]
     blocs: list[Fiche | Tableau] = []
-    for (trimestre, personne), ressources in sorted(groupes.items()):
+    for (trimestre, prestation, personne), ressources in sorted(groupes.items()):
         qui = f"de {personne}" if acces.voit("type_personne") else ""
         if trimestre:
             rang = "1er" if trimestre == 1 else f"{trimestre}e"
-            titre = f"Ressources trimestrielles {qui} — {rang} trimestre {annee}"
+            titre = f"Ressources trimestrielles {prestation} {qui} — {rang} trimestre {annee}"
         else:
             titre = f"Ressources {qui} pour l'année {annee}"
         rangees = [[rendu(r) for c, rendu in _RENDUS_RESSOURCE.items() if acces.voit(c)] for r in ressources]

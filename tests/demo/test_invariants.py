@@ -103,3 +103,6 @@ def test_deces_veuvage_orphelins_et_outre_mer(monde, db):
     reunion = Dossier.objects.filter(caisse__numero="974")
     assert reunion.count() == 200 + len(DOSSIERS_DOCUMENTES) + 1
     assert all(cp.startswith("974") for cp in reunion.values_list("code_postal", flat=True))
+    # The DOM's two quarterly series, AAH and RSA, in its documented dossiers.
+    declarees = Ressource.objects.filter(dossier__caisse__numero="974", dossier__numero_allocataire="1000001")
+    assert set(declarees.exclude(prestation="").values_list("prestation", flat=True)) == {"AAH", "RSA"}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from demo.dossiers import creer_dossier
 from dossiers.lecture.formats import mois_fr
 from tests.dossiers.test_profils_pages import ce_mois, code, consulter, decaler, habiliter, page
+from tests.factories import caisse
 
 
 def lu(contenu: str) -> str:
@@ -58,3 +59,23 @@ def test_un_veuvage_montre_la_date_de_deces_a_t14(client, caf_161):
     famille = lu(page(client, "famille"))
     assert f"Date de décès {defunt.date_deces:%d/%m/%Y}" in famille
     assert "Veuf(ve) depuis le" in famille
+
+
+def test_outre_mer_les_ressources_trimestrielles_aah_et_rsa(client, db):
+    """ "Ressources trimestrielles Aah ou ressources trimestrielles Rsa/Rmi/Api pour les Dom" (01-…)."""
+    reunion = caisse("974")
+    dossier = creer_dossier(reunion, "1000001", "complet")
+    assert dossier.code_postal.startswith("974")
+    habiliter(client, "T13", reunion)
+    consulter(client, dossier, "T13")
+    contenu = lu(page(client, "ressources"))
+    assert "Ressources trimestrielles AAH de" in contenu and "Ressources trimestrielles RSA de" in contenu
+    assert "Pensions alimentaires reçues" in contenu  # in the RSA's declaration only
+
+
+def test_en_metropole_une_seule_serie_trimestrielle(client, caf_131):
+    dossier = creer_dossier(caf_131, "1000001", "complet")
+    habiliter(client, "T13", caf_131)
+    consulter(client, dossier, "T13")
+    contenu = lu(page(client, "ressources"))
+    assert "Ressources trimestrielles de" in contenu and "AAH de" not in contenu
