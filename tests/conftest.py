@@ -22,6 +22,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", "caisses", "routage", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _referentiel_apres_un_test_transactionnel(request, django_db_blocker):
+    """A transactional test's teardown flushes every table, the référentiel too; serially,
+    pytest-django runs those tests last, but with xdist a worker may run others after one.
+    The next database test of that worker finds the référentiel again (committed, once)."""
+    besoins = {"db", "transactional_db"} & set(request.fixturenames)
+    if not besoins and request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("django_db_setup")
+    from conventions.models import Caisse
+
+    with django_db_blocker.unblock():
+        if not Caisse.objects.exists():
+            call_command("loaddata", "caisses", "routage", verbosity=0)
+
+
 @pytest.fixture
 def caf_131(db):
     return caisse("131")
