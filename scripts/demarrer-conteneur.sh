@@ -41,4 +41,5 @@ unset DATABASE_OWNER_URL DATABASE_APPLICATION_URL
 if [ "$#" -gt 0 ]; then
   exec "$@"
 fi
-exec gunicorn cafpro.wsgi:application --bind 0.0.0.0:8000 --workers "${GUNICORN_WORKERS:-3}" --access-logfile -
+# --timeout 30: above every database wait the settings bound (statement 10 s, lock 2 s).
+exec gunicorn cafpro.wsgi:application --bind 0.0.0.0:8000 --workers "${GUNICORN_WORKERS:-3}" --timeout 30 --access-logfile -

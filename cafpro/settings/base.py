@@ -129,11 +129,23 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A runaway query must not hold a worker: statements longer than this are cancelled.
-    timeout_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)
-    # No JIT: its compilation costs seconds on the officer's indicators (2.3 s of 3.4 s for the
-    # out-of-territory count, benchmarks/journal.py), more than any query here saves by it.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={timeout_ms} -c jit=off"
+    # Every wait a request can meet in the database is bounded on the server (issue 17), well
+    # under gunicorn's 30 s worker timeout (scripts/demarrer-conteneur.sh): a statement running
+    # away, a lock held by another transaction (a Caf's journal chain head, say), a transaction
+    # left open, a server that does not answer. manage.py sets the first three to 0 (none) for
+    # the operator's commands (migrate, purge), whose work may rightly take longer.
+    reglages_pg = {
+        "statement_timeout": env_int("DATABASE_STATEMENT_TIMEOUT_MS", 10_000),
+        "lock_timeout": env_int("DATABASE_LOCK_TIMEOUT_MS", 2_000),
+        "idle_in_transaction_session_timeout": env_int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10_000),
+        # No JIT: its compilation costs seconds on the officer's indicators (2.3 s of 3.4 s for the
+        # out-of-territory count, benchmarks/journal.py), more than any query here saves by it.
+        "jit": "off",
+    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        options=" ".join(f"-c {nom}={valeur}" for nom, valeur in reglages_pg.items()),
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT_S", 5),
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
