@@ -493,6 +493,15 @@ class Convention(models.Model):
 
     # --- Scope of access (02-… II.2; manual, Cinématique) ---------------------------------
 
+    def couvre(self, caisse_id: int) -> bool:
+        """Whether this convention opens the dossiers of that Caf: asked on every page, so the
+        local and national scopes answer without a query."""
+        if self.portee == Portee.NATIONALE:
+            return True
+        if caisse_id == self.caisse_id:
+            return True
+        return self.portee == Portee.MULTI_CAF and self.caisses_multi.filter(pk=caisse_id).exists()
+
     def caisses_accessibles(self):
         if self.portee == Portee.NATIONALE:
             return Caisse.objects.all()

@@ -127,7 +127,7 @@ def locataire_du_bailleur(dossier: Dossier, siret: str) -> bool:
 
 def verifier(dossier: Dossier, convention) -> Recherche:
     """The rules checked each time the dossier is shown."""
-    if not convention.caisses_accessibles().filter(pk=dossier.caisse_id).exists():
+    if not convention.couvre(dossier.caisse_id):
         return Recherche(None, "dossier hors du périmètre de la convention", MESSAGE_INTROUVABLE, dossier)
     if convention.profil == PROFIL_BAILLEURS and not locataire_du_bailleur(dossier, convention.partenaire.siret):
         # Said as for an unknown dossier: a landlord learns nothing of who else is an allocataire.
@@ -151,7 +151,7 @@ def rechercher(convention, numero: str, code_postal: str = "", cmaf: bool = Fals
     dossier = _dossiers().filter(caisse=caisse, numero_allocataire=numero).first()
     if dossier is None:
         motif = "dossier inconnu"
-        if not convention.caisses_accessibles().filter(pk=caisse.pk).exists():
+        if not convention.couvre(caisse.pk):
             motif = "dossier hors du périmètre de la convention"
         return Recherche(None, motif, MESSAGE_INTROUVABLE)
     return verifier(dossier, convention)

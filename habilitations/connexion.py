@@ -223,7 +223,7 @@ def connecter(request, identifiant_saisi: str, mot_de_passe: str) -> ResultatCon
     if not motif:
         CompteurEchecs.objects.filter(cle=cle_identifiant(identifiant)).update(echecs=0)
         journaliser(TypeEvenement.CONNEXION, Resultat.SUCCES, "", user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="habilitations.backends.CompteBackend")
         return ResultatConnexion(Issue.REUSSIE, user)
 
     journaliser(TypeEvenement.CONNEXION, Resultat.ECHEC, motif, user)

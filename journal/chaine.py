@@ -67,8 +67,11 @@ def empreinte(precedente: str, valeurs: dict[str, Any]) -> str:
 def ajouter(evenement: Evenement) -> Evenement:
     """Insert `evenement` at the end of its chain, under a lock on the chain's head."""
     with transaction.atomic():
-        TeteChaine.objects.bulk_create([TeteChaine(chaine=evenement.caisse)], ignore_conflicts=True)
-        tete = TeteChaine.objects.select_for_update().get(chaine=evenement.caisse)
+        tete = TeteChaine.objects.select_for_update().filter(chaine=evenement.caisse).first()
+        if tete is None:
+            # A chain's first event (a Caf's first ever): created, or found created meanwhile.
+            TeteChaine.objects.bulk_create([TeteChaine(chaine=evenement.caisse)], ignore_conflicts=True)
+            tete = TeteChaine.objects.select_for_update().get(chaine=evenement.caisse)
         evenement.rang = tete.rang + 1
         evenement.empreinte = empreinte(tete.empreinte, {c: getattr(evenement, c) for c in CHAMPS})
         evenement.save(force_insert=True)

@@ -151,6 +151,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTH_USER_MODEL = "habilitations.User"
+# ModelBackend, loading the habilitation, convention and Caf with the account (one query).
+AUTHENTICATION_BACKENDS = ["habilitations.backends.CompteBackend"]
 # A page reached without a session (bookmark, expired) answers with the manual's page.
 LOGIN_URL = "session_expiree"
 LOGIN_REDIRECT_URL = "portail"
