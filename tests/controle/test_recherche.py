@@ -310,17 +310,13 @@ def test_les_recherches_et_messages_se_filtrent_et_se_voient_de_la_caf_du_dossie
     its own genre; a Dialogue message of our agent too."""
     a, b, c = monde
     recherche = EvenementFactory(
+        habilitation=c,
         type=TypeEvenement.RECHERCHE,
-        identifiant=c.identifiant,
-        habilitation_id=c.pk,
-        caisse="161",
         caisse_dossier="131",
         numero_allocataire="5555555",
         motif="dossier trouvé",
     )
-    message = EvenementFactory(
-        type=TypeEvenement.DIALOGUE, identifiant=a.identifiant, habilitation_id=a.pk, caisse="131", motif="message"
-    )
+    message = EvenementFactory(habilitation=a, type=TypeEvenement.DIALOGUE, motif="message")
     assert ids(chercher(client, genre="recherche")) == [recherche.pk]
     assert ids(chercher(client, genre="dialogue")) == [message.pk]
     assert "recherche d'un dossier" in texte(chercher(client, numero_allocataire="5555555"))
