@@ -119,33 +119,46 @@ TEMPLATES = [
     },
 ]
 
-# No DATABASE_URL: the embedded SQLite file, so that a fresh clone runs with nothing else.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+
+def base_de_donnees(url: str) -> dict:
+    """One connection's settings, with the bounds every web request keeps on PostgreSQL."""
+    reglages = dj_database_url.parse(
+        url,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
-}
+    if reglages["ENGINE"] == "django.db.backends.postgresql":
+        # Every wait a request can meet in the database is bounded on the server (issue 17), well
+        # under gunicorn's 30 s worker timeout (scripts/demarrer-conteneur.sh): a statement running
+        # away, a lock held by another transaction (a Caf's journal chain head, say), a transaction
+        # left open, a server that does not answer. manage.py sets the first three to 0 (none) for
+        # the operator's commands (migrate, purge), whose work may rightly take longer.
+        reglages_pg = {
+            "statement_timeout": env_int("DATABASE_STATEMENT_TIMEOUT_MS", 10_000),
+            "lock_timeout": env_int("DATABASE_LOCK_TIMEOUT_MS", 2_000),
+            "idle_in_transaction_session_timeout": env_int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10_000),
+            # No JIT: its compilation costs seconds on the officer's indicators (2.3 s of 3.4 s for the
+            # out-of-territory count, benchmarks/journal.py), more than any query here saves by it.
+            "jit": "off",
+        }
+        reglages.setdefault("OPTIONS", {}).update(
+            options=" ".join(f"-c {nom}={valeur}" for nom, valeur in reglages_pg.items()),
+            connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT_S", 5),
+        )
+    return reglages
+
+
+# No DATABASE_URL: the embedded SQLite file, so that a fresh clone runs with nothing else.
+DATABASES = {"default": base_de_donnees(env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Every wait a request can meet in the database is bounded on the server (issue 17), well
-    # under gunicorn's 30 s worker timeout (scripts/demarrer-conteneur.sh): a statement running
-    # away, a lock held by another transaction (a Caf's journal chain head, say), a transaction
-    # left open, a server that does not answer. manage.py sets the first three to 0 (none) for
-    # the operator's commands (migrate, purge), whose work may rightly take longer.
-    reglages_pg = {
-        "statement_timeout": env_int("DATABASE_STATEMENT_TIMEOUT_MS", 10_000),
-        "lock_timeout": env_int("DATABASE_LOCK_TIMEOUT_MS", 2_000),
-        "idle_in_transaction_session_timeout": env_int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10_000),
-        # No JIT: its compilation costs seconds on the officer's indicators (2.3 s of 3.4 s for the
-        # out-of-territory count, benchmarks/journal.py), more than any query here saves by it.
-        "jit": "off",
-    }
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        options=" ".join(f"-c {nom}={valeur}" for nom, valeur in reglages_pg.items()),
-        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT_S", 5),
-    )
+# A streaming replica of the primary: the allocataire data is read there, everything else and
+# every write stays on the primary (cafpro/routeurs.py, docs/scaling.md). Without it nothing changes.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replique"] = base_de_donnees(env_str("DATABASE_REPLICA_URL"))
+    # Reads in autocommit: a transaction held open on a hot standby delays its replay (or gets
+    # cancelled by it), and under READ COMMITTED it would not give a page one snapshot anyway.
+    DATABASES["replique"]["ATOMIC_REQUESTS"] = False
+    DATABASE_ROUTERS = ["cafpro.routeurs.RepliqueRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

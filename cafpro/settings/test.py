@@ -1,5 +1,6 @@
 """Test settings: development settings, plus traps for silent template mistakes."""
 
+import copy
 import sys
 from pathlib import Path
 
@@ -46,3 +47,14 @@ def _est_des_notres(chemin: str) -> bool:
 
 
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _SiVariableIndefinie("%s")  # noqa: F405
+
+# The replica of docs/scaling.md as a test mirror of default: no second database is created, its
+# connection opens the same test database, so that tests/test_routeurs.py checks with real queries
+# which alias each read and write goes through. The router stays off for the rest of the suite,
+# whatever the environment says (those tests enable it with override_settings).
+DATABASES["replique"] = {  # noqa: F405
+    **copy.deepcopy(DATABASES["default"]),  # noqa: F405
+    "ATOMIC_REQUESTS": False,
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS: list[str] = []
