@@ -63,6 +63,9 @@ class Dossier(models.Model):
     code_postal = models.CharField("code postal", max_length=5)
     commune = models.CharField("commune", max_length=100)
     code_insee = models.CharField("code insee commune", max_length=5)
+    # The sha256 of the dossier's line in the last feed file that wrote it (dossiers.alimentation):
+    # a line seen again unchanged is skipped, neither parsed nor rewritten.
+    empreinte = models.CharField("empreinte de la ligne du flux", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "dossier allocataire"
