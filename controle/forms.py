@@ -80,6 +80,7 @@ class TentativesForm(_FiltresDuJournal):
 
 class RechercheForm(_FiltresDuJournal):
     identifiant = forms.CharField(label="Identifiant", max_length=150, required=False)
+    nom = forms.CharField(label="Nom de l'agent", max_length=100, required=False)
     partenaire = ChoixParPublicId("Partenaire", str)
     convention = ChoixParPublicId("Convention", str)
     profil = forms.ChoiceField(label="Profil", required=False)
@@ -91,6 +92,7 @@ class RechercheForm(_FiltresDuJournal):
         "debut",
         "fin",
         "identifiant",
+        "nom",
         "partenaire",
         "convention",
         "profil",

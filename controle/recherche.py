@@ -12,8 +12,10 @@ logins that belong to no Caisse (`caisse` ""), which every Caisse's officers see
 """
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
@@ -91,6 +93,8 @@ class Criteres:
     fin: date | None = None
     identifiant: str = ""
     habilitation_id: int | None = None
+    # The agent's surname, as the gestionnaire typed it on the habilitation (case ignored).
+    nom: str = ""
     partenaire_id: int | None = None
     convention_id: int | None = None
     profil: str = ""
@@ -124,13 +128,17 @@ class Page:
 
 
 def habilitations_filtrees(caisse: str, criteres: Criteres) -> list[int] | None:
-    """Partner, convention, profile and habilitation filters, as habilitation ids of the Caisse
+    """Name, partner, convention, profile and habilitation filters, as habilitation ids of the Caisse
     (None when none of them is set). One small query on the référentiel, never on the journal."""
-    if not (criteres.partenaire_id or criteres.convention_id or criteres.profil or criteres.habilitation_id):
+    if not (
+        criteres.partenaire_id or criteres.convention_id or criteres.profil or criteres.habilitation_id or criteres.nom
+    ):
         return None
     habilitations = Habilitation.objects.filter(convention__caisse__numero=caisse)
     if criteres.habilitation_id:
         habilitations = habilitations.filter(pk=criteres.habilitation_id)
+    if criteres.nom.strip():
+        habilitations = habilitations.filter(nom__iexact=criteres.nom.strip())
     if criteres.partenaire_id:
         habilitations = habilitations.filter(convention__partenaire_id=criteres.partenaire_id)
     if criteres.convention_id:
@@ -172,16 +180,79 @@ def _filtres(criteres: Criteres, habilitations: list[int] | None) -> dict:
     return filtres
 
 
-def _plus_recents(requete, apres: tuple[datetime, int] | None, limite: int) -> list[Evenement]:
-    """The `limite + 1` newest events of `requete` before the keyset `apres` (one more than a
-    page tells whether a next page exists).
+# A search reads the journal a calendar month (UTC, the bounds of the journal's partitions on
+# PostgreSQL) at a time, newest first, until the page is full: within one month the planner
+# weighs, for the filters at hand, walking the month's (…, horodatage, id) index backwards
+# against reading only the matching rows through the filter's own index and sorting them.
+# Across all months at once, ORDER BY … LIMIT would make it walk the Caisse's whole index when
+# a filter matches rarely, or nothing. The retention keeps about twelve months; what lies
+# before MOIS_PAR_MOIS months (a DEFAULT partition's strays) is read in one last slice.
+MOIS_PAR_MOIS = 15
 
-    `horodatage <= t` bounds the index range; the OR only sorts out the events of that very
-    instant, so the database walks its (…, horodatage, id) index backwards from `apres`."""
+
+def _debut_du_mois(instant: datetime) -> datetime:
+    instant = instant.astimezone(UTC)
+    return datetime(instant.year, instant.month, 1, tzinfo=UTC)
+
+
+def _mois_precedent(debut: datetime) -> datetime:
+    return _debut_du_mois(debut - timedelta(days=1))
+
+
+def _plus_ancien() -> datetime | None:
+    """The oldest event's instant: the first index entry of the oldest non-empty month."""
+    return Evenement.objects.order_by("horodatage").values_list("horodatage", flat=True).first()
+
+
+def _plus_recents(
+    requete,
+    apres: tuple[datetime, int] | None,
+    limite: int,
+    plafond: datetime | None = None,
+    plancher: datetime | None = None,
+    plus_ancien: Callable[[], datetime | None] = _plus_ancien,
+    par_cle: bool = False,
+) -> list[Evenement]:
+    """The `limite + 1` newest events of `requete` before the keyset `apres` (one more than a
+    page tells whether a next page exists), read month by month from the newest.
+
+    `plafond` and `plancher` are the search's own bounds on `horodatage`, if any: the months
+    outside them are not read. `horodatage <= t` bounds the index range; the OR only sorts out
+    the events of that very instant, so the database walks its index backwards from `apres`.
+    `plus_ancien` gives the journal's oldest instant (asked once, if the first month falls short).
+
+    `par_cle`: the search names an identifiant or a dossier, whose few events an index keeps in
+    (key, horodatage, id) order: one query reads them across every month at once."""
     if apres is not None:
         instant, pk = apres
         requete = requete.filter(Q(horodatage__lte=instant), Q(horodatage__lt=instant) | Q(id__lt=pk))
-    return list(requete.order_by("-horodatage", "-id")[: limite + 1])
+        plafond = instant if plafond is None else min(plafond, instant)
+    requete = requete.order_by("-horodatage", "-id")
+    voulus = limite + 1
+    if par_cle:
+        return list(requete[:voulus])
+    # The first slice is open upwards (events dated ahead land in the coming months).
+    debut = _debut_du_mois(plafond or timezone.now())
+    tranche = requete.filter(horodatage__gte=debut)
+    evenements = list(tranche[:voulus])
+    ancien = None
+    mois = 1
+    while len(evenements) < voulus:
+        if ancien is None:
+            ancien = plus_ancien()
+            if plancher is not None and ancien is not None:
+                ancien = max(ancien, plancher)
+        if ancien is None or ancien >= debut:
+            break
+        fin, debut = debut, _mois_precedent(debut)
+        mois += 1
+        tranche = requete.filter(horodatage__lt=fin)
+        if mois < MOIS_PAR_MOIS:
+            tranche = tranche.filter(horodatage__gte=debut)
+        else:
+            debut = ancien  # the rest in one slice
+        evenements += tranche[: voulus - len(evenements)]
+    return evenements
 
 
 def _page(evenements: list[Evenement], limite: int) -> Page:
@@ -200,9 +271,16 @@ def paginer(requete, apres: tuple[datetime, int] | None, limite: int) -> Page:
     return _page(_plus_recents(requete, apres, limite), limite)
 
 
-def _cote(qs, apres, limite) -> list[Evenement]:
+def _cote(qs, apres, limite, bornes: tuple[datetime | None, datetime | None], plus_ancien, par_cle) -> list[Evenement]:
     # The holder's name as a management event recorded it (see `titulaire`), not the whole details.
-    return _plus_recents(qs.only(*COLONNES).annotate(titulaire_enregistre=KT("details__titulaire")), apres, limite)
+    qs = qs.only(*COLONNES).annotate(titulaire_enregistre=KT("details__titulaire"))
+    return _plus_recents(qs, apres, limite, *bornes, plus_ancien=plus_ancien, par_cle=par_cle)
+
+
+def _bornes(filtres: dict) -> tuple[datetime | None, datetime | None]:
+    """The search's period as (plafond, plancher): the months it may read."""
+    plafonds = [filtres[cle] for cle in ("horodatage__lt", "horodatage__lte") if cle in filtres]
+    return (min(plafonds) if plafonds else None), filtres.get("horodatage__gte")
 
 
 def rechercher(
@@ -223,19 +301,24 @@ def rechercher(
     if filtres.get("pk__in") == []:
         return Page()
     journal = Evenement.objects.filter(**filtres)
+    bornes = _bornes(filtres)
+    plus_ancien = cache(_plus_ancien)  # one question for both sides
+    par_cle = bool(criteres.identifiant or criteres.numero_allocataire)
 
     listes = []
     if not criteres.dossiers_seulement:
-        listes.append(_cote(journal.filter(caisse=caisse), apres, limite))
+        listes.append(_cote(journal.filter(caisse=caisse), apres, limite, bornes, plus_ancien, par_cle))
     # A Caisse's habilitations act under its conventions: their events are all on the first side.
     type_filtre = filtres.get("type")
     cote_dossiers = habilitations is None and (type_filtre is None or type_filtre in TYPES_DOSSIER)
     if criteres.dossiers_seulement:
-        listes.append(_cote(journal.filter(caisse_dossier=caisse, type__in=list(TYPES_DOSSIER)), apres, limite))
+        siens = journal.filter(caisse_dossier=caisse, type__in=list(TYPES_DOSSIER))
+        listes.append(_cote(siens, apres, limite, bornes, plus_ancien, par_cle))
     elif cote_dossiers:
         # Written as the partial index's own predicate, so that PostgreSQL reads that index:
         # the consultations of this Caf's dossiers by other Cafs' agents, a small part of all.
-        listes.append(_cote(journal.filter(caisse_dossier=caisse).exclude(caisse_dossier=F("caisse")), apres, limite))
+        autres = journal.filter(caisse_dossier=caisse).exclude(caisse_dossier=F("caisse"))
+        listes.append(_cote(autres, apres, limite, bornes, plus_ancien, par_cle))
 
     return _page(list(heapq.merge(*listes, key=lambda e: (e.horodatage, e.id), reverse=True)), limite)
 
@@ -262,7 +345,7 @@ def tentatives_sans_caisse(
         None,
     )
     journal = Evenement.objects.filter(TENTATIVES_SANS_CAISSE, caisse="", **filtres)
-    return _page(_cote(journal, apres, limite), limite)
+    return _page(_cote(journal, apres, limite, _bornes(filtres), _plus_ancien, False), limite)
 
 
 def titulaire(evenement: Evenement, habilitation: Habilitation | None) -> str:

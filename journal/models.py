@@ -39,7 +39,7 @@ class Evenement(models.Model):
     resultat = models.CharField("résultat", max_length=10, choices=Resultat.choices)
     motif = models.CharField("motif", max_length=200, blank=True)
     # The habilitation concerned, or the identifiant as typed for a failed login.
-    identifiant = models.CharField("identifiant", max_length=150, blank=True, db_index=True)
+    identifiant = models.CharField("identifiant", max_length=150, blank=True)
     habilitation_id = models.BigIntegerField("habilitation", null=True, blank=True)
     # The Caf staff member who acted (staff actions).
     acteur = models.CharField("acteur", max_length=150, blank=True)
@@ -76,6 +76,14 @@ class Evenement(models.Model):
                 name="journal_evt_autre_caisse_idx",
             ),
             models.Index(fields=["habilitation_id", "horodatage", "id"], name="journal_evt_habil_horo_idx"),
+            # controle.recherche by identifiant, newest first; an identifiant's events are its
+            # Caf's (or no Caf's), so the Caisse needs no column of its own here.
+            models.Index(fields=["identifiant", "horodatage", "id"], name="journal_evt_ident_horo_idx"),
+            # controle.recherche by outcome, or kind and outcome: rare values (échec, refus) and
+            # empty combinations (a logout that failed) read a short range, not the whole Caisse.
+            models.Index(
+                fields=["caisse", "resultat", "type", "horodatage", "id"], name="journal_evt_caisse_result_idx"
+            ),
             models.Index(fields=["numero_allocataire", "horodatage", "id"], name="journal_evt_numero_horo_idx"),
             # journal_verify walks each chain in order.
             models.Index(fields=["caisse", "rang"], name="journal_evt_chaine_rang_idx"),
