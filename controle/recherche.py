@@ -180,14 +180,13 @@ def _filtres(criteres: Criteres, habilitations: list[int] | None) -> dict:
     return filtres
 
 
-# A search reads the journal a calendar month (UTC, the bounds of the journal's partitions on
-# PostgreSQL) at a time, newest first, until the page is full: within one month the planner
-# weighs, for the filters at hand, walking the month's (…, horodatage, id) index backwards
-# against reading only the matching rows through the filter's own index and sorting them.
-# Across all months at once, ORDER BY … LIMIT would make it walk the Caisse's whole index when
-# a filter matches rarely, or nothing. The retention keeps about twelve months; what lies
-# before MOIS_PAR_MOIS months (a DEFAULT partition's strays) is read in one last slice.
-MOIS_PAR_MOIS = 15
+# A search reads the journal by slices of whole calendar months (UTC, the bounds of the
+# journal's partitions on PostgreSQL), newest first, until the page is full: one month, then
+# one, two, four, eight… (a filter that matches rarely reads the whole retention in five
+# queries). Within a slice the planner weighs, for the filters at hand, walking the slice's
+# (…, horodatage, id) index backwards against reading only the matching rows through the
+# filter's own index and sorting them; across the whole journal at once, ORDER BY … LIMIT
+# made it walk the Caisse's whole index when a filter matched rarely, or nothing.
 
 
 def _debut_du_mois(instant: datetime) -> datetime:
@@ -221,8 +220,8 @@ def _plus_recents(
     the events of that very instant, so the database walks its index backwards from `apres`.
     `plus_ancien` gives the journal's oldest instant (asked once, if the first month falls short).
 
-    `par_cle`: the search names an identifiant or a dossier, whose few events an index keeps in
-    (key, horodatage, id) order: one query reads them across every month at once."""
+    `par_cle`: the search names an identifiant, a dossier or an address, whose few events an
+    index keeps in (key, horodatage…) order: one query reads them across every month at once."""
     if apres is not None:
         instant, pk = apres
         requete = requete.filter(Q(horodatage__lte=instant), Q(horodatage__lt=instant) | Q(id__lt=pk))
@@ -236,7 +235,7 @@ def _plus_recents(
     tranche = requete.filter(horodatage__gte=debut)
     evenements = list(tranche[:voulus])
     ancien = None
-    mois = 1
+    largeur = 1  # months
     while len(evenements) < voulus:
         if ancien is None:
             ancien = plus_ancien()
@@ -244,13 +243,11 @@ def _plus_recents(
                 ancien = max(ancien, plancher)
         if ancien is None or ancien >= debut:
             break
-        fin, debut = debut, _mois_precedent(debut)
-        mois += 1
-        tranche = requete.filter(horodatage__lt=fin)
-        if mois < MOIS_PAR_MOIS:
-            tranche = tranche.filter(horodatage__gte=debut)
-        else:
-            debut = ancien  # the rest in one slice
+        fin = debut
+        for _ in range(largeur):
+            debut = _mois_precedent(debut)
+        largeur *= 2
+        tranche = requete.filter(horodatage__lt=fin, horodatage__gte=debut)
         evenements += tranche[: voulus - len(evenements)]
     return evenements
 
@@ -303,7 +300,7 @@ def rechercher(
     journal = Evenement.objects.filter(**filtres)
     bornes = _bornes(filtres)
     plus_ancien = cache(_plus_ancien)  # one question for both sides
-    par_cle = bool(criteres.identifiant or criteres.numero_allocataire)
+    par_cle = bool(criteres.identifiant or criteres.numero_allocataire or criteres.adresse_ip)
 
     listes = []
     if not criteres.dossiers_seulement:

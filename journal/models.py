@@ -79,10 +79,23 @@ class Evenement(models.Model):
             # controle.recherche by identifiant, newest first; an identifiant's events are its
             # Caf's (or no Caf's), so the Caisse needs no column of its own here.
             models.Index(fields=["identifiant", "horodatage", "id"], name="journal_evt_ident_horo_idx"),
+            # controle.recherche by identifiant, other Cafs' consultations of the Caf's dossiers:
+            # the partial index's predicate, so that a busy agent's history is not walked for them.
+            models.Index(
+                fields=["identifiant", "horodatage", "id"],
+                condition=~models.Q(caisse_dossier=models.F("caisse")),
+                name="journal_evt_autre_ident_idx",
+            ),
             # controle.recherche by outcome, or kind and outcome: rare values (échec, refus) and
             # empty combinations (a logout that failed) read a short range, not the whole Caisse.
             models.Index(
                 fields=["caisse", "resultat", "type", "horodatage", "id"], name="journal_evt_caisse_result_idx"
+            ),
+            # The same for other Cafs' consultations of the Caf's dossiers (partial, as above).
+            models.Index(
+                fields=["caisse_dossier", "resultat", "type", "horodatage", "id"],
+                condition=~models.Q(caisse_dossier=models.F("caisse")),
+                name="journal_evt_autre_result_idx",
             ),
             models.Index(fields=["numero_allocataire", "horodatage", "id"], name="journal_evt_numero_horo_idx"),
             # journal_verify walks each chain in order.
