@@ -470,7 +470,8 @@ class Chargement:
             curseur.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {_TABLE_DOSSIER})")
             self.bilan.initial = curseur.fetchone()[0]
             curseur.execute(
-                f"CREATE TEMP TABLE alimentation_dossier (LIKE {_TABLE_DOSSIER} INCLUDING DEFAULTS) ON COMMIT DROP"
+                "CREATE TEMP TABLE IF NOT EXISTS alimentation_dossier "
+                f"(LIKE {_TABLE_DOSSIER} INCLUDING DEFAULTS) ON COMMIT DROP"
             )
             if self.bilan.initial:
                 self.retirer_index(curseur)
