@@ -82,7 +82,7 @@ class Evenement(models.Model):
             # controle.recherche by identifiant, other Cafs' consultations of the Caf's dossiers:
             # the partial index's predicate, so that a busy agent's history is not walked for them.
             models.Index(
-                fields=["identifiant", "horodatage", "id"],
+                fields=["caisse_dossier", "identifiant", "horodatage", "id"],
                 condition=~models.Q(caisse_dossier=models.F("caisse")),
                 name="journal_evt_autre_ident_idx",
             ),

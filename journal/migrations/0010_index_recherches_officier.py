@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             model_name="evenement",
             index=models.Index(
                 condition=models.Q(("caisse_dossier", models.F("caisse")), _negated=True),
-                fields=["identifiant", "horodatage", "id"],
+                fields=["caisse_dossier", "identifiant", "horodatage", "id"],
                 name="journal_evt_autre_ident_idx",
             ),
         ),
