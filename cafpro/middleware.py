@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from cafpro import activite
 from habilitations.connexion import MESSAGE_ECHEC
 from habilitations.evenements import enregistrer_pour_compte
 from habilitations.forms import ConnexionForm
@@ -27,7 +28,10 @@ CLE_OUVERTURE = "cafpro_ouverture"
 def noter_l_ouverture(sender, request, user, **kwargs):
     """The absolute lifetime counts from the login, whatever is done afterwards (ASVS 7.3.2)."""
     if request is not None and hasattr(request, "session"):
-        request.session[CLE_OUVERTURE] = time.time()
+        maintenant = time.time()
+        request.session[CLE_OUVERTURE] = maintenant
+        # The last request before the activity cookie exists (cafpro/activite.py).
+        request.session[CLE_ACTIVITE] = maintenant
 
 
 def _fin_de_session(request, motif: str, page: str):
@@ -65,10 +69,17 @@ class InactiviteMiddleware:
                     f"durée maximale de session atteinte ({heures:g} h)",
                     reverse("session_expiree") + "?motif=duree",
                 )
-            derniere = request.session.get(CLE_ACTIVITE)
+            # The later of the login (in the session) and the last request (the signed cookie): the
+            # session row is not rewritten at every request for a timestamp.
+            instants = (
+                request.session.get(CLE_ACTIVITE),
+                activite.instant_du_jeton(
+                    request.COOKIES.get(settings.CAFPRO_ACTIVITE_COOKIE_NAME), request.session.session_key
+                ),
+            )
+            derniere = max((instant for instant in instants if instant is not None), default=None)
             if derniere is not None and maintenant - derniere > settings.CAFPRO_IDLE_TIMEOUT:
                 return _fin_de_session(request, f"{int(maintenant - derniere)} s sans action", "session_expiree")
-            request.session[CLE_ACTIVITE] = maintenant
         elif SESSION_KEY in request.session:
             # Still signed in, but the account was closed meanwhile (a habilitation suspended or
             # deleted, a staff account deactivated): Django sees an anonymous visitor; the
@@ -79,7 +90,13 @@ class InactiviteMiddleware:
                     TypeEvenement.REFUS, Resultat.REFUS, compte, request=request, motif="session d'un compte fermé"
                 )
             request.session.flush()
-        return self.get_response(request)
+        reponse = self.get_response(request)
+        # Signed in after the view (a login, or still): this request is the last activity.
+        if request.user.is_authenticated and request.session.session_key:
+            activite.poser(reponse, request.session.session_key, time.time())
+        elif settings.CAFPRO_ACTIVITE_COOKIE_NAME in request.COOKIES:
+            activite.effacer(reponse)
+        return reponse
 
 
 class PasDeCacheMiddleware:

@@ -19,3 +19,19 @@ def page_du_lot(client, reponse) -> str:
     """An action answers with a redirect to the lot of documents it issued: follow it once."""
     assert reponse.status_code == 302, reponse.status_code
     return texte(client.get(reponse["Location"]))
+
+
+def derniere_requete_il_y_a(client, secondes: float) -> None:
+    """The session's last request `secondes` ago, as the server will read it: the time noted at
+    login (in the session) and the signed activity cookie (cafpro/activite.py), both aged."""
+    import time
+
+    from django.conf import settings
+
+    from cafpro.activite import jeton
+
+    instant = time.time() - secondes
+    session = client.session
+    session["cafpro_derniere_activite"] = instant
+    session.save()
+    client.cookies[settings.CAFPRO_ACTIVITE_COOKIE_NAME] = jeton(session.session_key, instant)

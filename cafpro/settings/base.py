@@ -227,6 +227,8 @@ CSRF_COOKIE_SAMESITE = "Strict"
 # The __Host- prefix pins the cookie to this exact host over HTTPS (no Domain attribute).
 SESSION_COOKIE_NAME = "__Host-cafpro_session" if HTTPS else "cafpro_session"
 CSRF_COOKIE_NAME = "__Host-cafpro_csrf" if HTTPS else "cafpro_csrf"
+# The time of the session's last request, signed (cafpro/activite.py).
+CAFPRO_ACTIVITE_COOKIE_NAME = "__Host-cafpro_activite" if HTTPS else "cafpro_activite"
 # Database sessions, so that logout and timeout end a session on the server.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
