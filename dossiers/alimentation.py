@@ -9,17 +9,24 @@ extract may cover part of a Caf.
 
 PostgreSQL: histories are written with COPY; into empty tables (a first load) their indexes and
 constraints are dropped and rebuilt at the end, several times faster than maintaining them row
-by row, and checked all the same before the commit. SQLite: executemany.
+by row, and checked all the same before the commit. Batches are parsed, checked and turned into
+COPY text by worker processes while the main one sends the previous batches: Python's work and
+the server's overlap on two cores. SQLite: executemany, in the main process.
 """
 
 import gc
 import gzip
 import hashlib
 import json
+import os
 import re
 import time
+from collections import deque
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from multiprocessing import get_context
 from pathlib import Path
 from typing import IO
 
@@ -40,7 +47,14 @@ from .flux import (
 )
 from .models import Dossier
 
-LOT = 2000
+LOT = 1000
+# Worker processes that prepare the batches (0: the main process does): one per core, the
+# server's backend takes its share of them while it reads the COPYs.
+PROCESSUS = min(2, os.cpu_count() or 1)
+# Batches prepared ahead of the one being written, per worker: what bounds memory.
+AVANCE = 2
+# A smaller file is prepared in the main process: starting workers would cost more.
+TAILLE_PARALLELE = 8 * 2**20
 # A line usually starts with its keys: the dossier is found without parsing the line.
 _CLE = re.compile(rb'^\{\s*"caisse"\s*:\s*"([0-9A-Z]{1,4})"\s*,\s*"numero_allocataire"\s*:\s*"([0-9]{7})"')
 _NUMERO = re.compile(r"^[0-9]{7}$")
@@ -113,10 +127,18 @@ def ouvrir(chemin: Path) -> tuple[IO[bytes], IO[bytes]]:
     return brut, brut
 
 
-def charger(chemin: str | Path, lot: int = LOT, progression: IO[str] | None = None) -> Bilan:
-    """Load one feed file in one transaction; raise ErreurFlux at the first refused value."""
+def charger(
+    chemin: str | Path, lot: int = LOT, progression: IO[str] | None = None, processus: int | None = None
+) -> Bilan:
+    """Load one feed file in one transaction; raise ErreurFlux at the first refused value.
+
+    `processus`: workers preparing the batches on PostgreSQL (default: PROCESSUS for a file of
+    TAILLE_PARALLELE or more, none for a smaller one)."""
     chemin = Path(chemin)
     debut = time.monotonic()
+    taille = chemin.stat().st_size
+    if processus is None:
+        processus = PROCESSUS if taille >= TAILLE_PARALLELE else 0
     lignes, brut = ouvrir(chemin)
     # A batch is a few hundred thousand lists, all alive until written: the cyclic collector
     # would walk them again and again (it tripled the time); the rows hold no cycle.
@@ -124,7 +146,7 @@ def charger(chemin: str | Path, lot: int = LOT, progression: IO[str] | None = No
     gc.disable()
     try:
         with transaction.atomic():
-            bilan = Chargement(lignes, brut, chemin.stat().st_size, lot, progression).executer()
+            bilan = Chargement(lignes, brut, taille, lot, progression, processus).executer()
     finally:
         if collecteur:
             gc.enable()
@@ -135,10 +157,17 @@ def charger(chemin: str | Path, lot: int = LOT, progression: IO[str] | None = No
 
 
 class Chargement:
-    def __init__(self, lignes: IO[bytes], brut: IO[bytes], taille: int, lot: int, progression: IO[str] | None):
+    def __init__(
+        self, lignes: IO[bytes], brut: IO[bytes], taille: int, lot: int, progression: IO[str] | None, processus: int
+    ):
         self.lignes, self.brut, self.lot = lignes, brut, lot
         self.progression = Progression(progression, taille)
         self.postgresql = connection.vendor == "postgresql"
+        self.processus = processus if self.postgresql else 0
+        self.ouvriers = None  # the pool of workers, while the file is read
+        # Batches sent to the workers and not yet written: (their result, keys of the changed
+        # dossiers, number of new ones), in the file's order.
+        self.en_cours: deque = deque()
         self.bilan = Bilan()
         # One bit per possible numéro of each Caisse: a dossier given twice in the file is found
         # in 1.25 MB per Caisse, whatever the file's size.
@@ -152,23 +181,28 @@ class Chargement:
         numeros = enumerate(self.lignes, start=1)
         self.en_tete(numeros)
         self.preparer_base()
-        lot: list[Entree] = []
-        for numero, ligne in numeros:
-            ligne = ligne.strip()
-            if not ligne:
-                continue
-            entree = Entree(numero, ligne, hashlib.sha256(ligne).hexdigest())
-            cle = _CLE.match(ligne)
-            if cle:
-                entree.caisse, entree.numero = cle.group(1).decode(), cle.group(2).decode()
-            else:
-                self.analyser(entree)
-            lot.append(entree)
-            if len(lot) >= self.lot:
+        # Forked after the transaction began: the workers never touch its connection, and leave
+        # by os._exit (or are killed) without closing it.
+        with get_context("fork").Pool(self.processus) if self.processus else nullcontext() as self.ouvriers:
+            lot: list[Entree] = []
+            for numero, ligne in numeros:
+                ligne = ligne.strip()
+                if not ligne:
+                    continue
+                entree = Entree(numero, ligne, hashlib.sha256(ligne).hexdigest())
+                cle = _CLE.match(ligne)
+                if cle:
+                    entree.caisse, entree.numero = cle.group(1).decode(), cle.group(2).decode()
+                else:
+                    self.en_ordre(analyser, entree, self.indices)
+                lot.append(entree)
+                if len(lot) >= self.lot:
+                    self.ecrire_lot(lot)
+                    lot = []
+            if lot:
                 self.ecrire_lot(lot)
-                lot = []
-        if lot:
-            self.ecrire_lot(lot)
+            while self.en_cours:
+                self.ecrire_prepare(*self.en_cours.popleft())
         self.terminer_base()
         self.progression.avancer(self.brut.tell(), self.bilan.dossiers, fin=True)
         return self.bilan
@@ -226,54 +260,50 @@ class Chargement:
             )
             self.indices[cle] = (len(donnees), ordre)
 
-    def analyser(self, entree: Entree) -> None:
-        """Parse a dossier's line into its columns and history rows, checking its shape."""
-        ligne = entree.ligne
-        try:
-            objet = json.loads(entree.brut, parse_float=str)
-        except ValueError as erreur:
-            raise ErreurFlux(
-                f"JSON invalide : {getattr(erreur, 'msg', erreur)} (caractère {getattr(erreur, 'colno', '?')})", ligne
-            ) from None
-        if not isinstance(objet, dict):
-            raise ErreurFlux("un objet JSON (un dossier) est attendu", ligne)
-        inconnus = objet.keys() - _CHAMPS_LIGNE
-        if inconnus:
-            raise ErreurFlux("champ inconnu", ligne, sorted(inconnus)[0])
-        for cle in CLES_DOSSIER:
-            if not isinstance(objet.get(cle), str):
-                raise ErreurFlux("texte obligatoire absent", ligne, cle)
-        caisse, numero = objet["caisse"], objet["numero_allocataire"]
-        if entree.caisse and (caisse, numero) != (entree.caisse, entree.numero):
-            raise ErreurFlux("caisse ou numéro donné deux fois", ligne, "numero_allocataire")
-        entree.caisse, entree.numero = caisse, numero
-        valeurs = []
-        for colonne in COLONNES_DOSSIER:
-            if colonne.nom in objet:
-                valeurs.append(objet[colonne.nom])
-            elif colonne.requise:
-                raise ErreurFlux("champ obligatoire absent", ligne, colonne.nom)
-            else:
-                valeurs.append(colonne.defaut)
-        entree.valeurs = valeurs
-        for cle in HISTORIQUES:
-            lignes = objet.get(cle, [])
-            if type(lignes) is not list:
-                raise ErreurFlux("liste de lignes attendue", ligne, cle)
-            largeur, ordre = self.indices[cle]
-            if lignes and (set(map(type, lignes)) != {list} or set(map(len, lignes)) != {largeur}):
-                rang = next(i for i, r in enumerate(lignes) if type(r) is not list or len(r) != largeur)
-                raise ErreurFlux(
-                    f"liste de {largeur} valeurs attendue (une par colonne de l'en-tête)", ligne, f"{cle}[{rang}]"
-                )
-            if ordre is not None:
-                lignes = [[r[i] if i is not None else d for i, d in ordre] for r in lignes]
-            entree.historiques[cle] = lignes
-        contraintes_du_dossier(entree.historiques, ligne)
-
     # --- one batch -----------------------------------------------------------------------
 
+    def en_ordre(self, fonction, *arguments):
+        """Run a check of the main process; its refusal waits for those of the batches before it."""
+        try:
+            return fonction(*arguments)
+        except ErreurFlux:
+            while self.en_cours:  # an earlier line's fault, found by a worker, comes first
+                self.ecrire_prepare(*self.en_cours.popleft())
+            raise
+
     def ecrire_lot(self, lot: list[Entree]) -> None:
+        nouveaux, modifies = self.en_ordre(self.trier, lot)
+        self.bilan.nouveaux += len(nouveaux)
+        self.bilan.modifies += len(modifies)
+        a_ecrire = nouveaux + modifies
+        if not a_ecrire:
+            self.progression.avancer(self.brut.tell(), self.bilan.dossiers)
+            return
+        if not self.postgresql:
+            analyser_lot(a_ecrire, self.indices)
+            self.ecrire_dossiers(nouveaux, modifies)
+            self.ecrire_historiques(a_ecrire, modifies)
+            self.progression.avancer(self.brut.tell(), self.bilan.dossiers)
+            return
+        if nouveaux:
+            with connection.cursor() as curseur:
+                curseur.execute(
+                    f"SELECT nextval(pg_get_serial_sequence('{_TABLE_DOSSIER}', 'id')) FROM generate_series(1, %s)",
+                    [len(nouveaux)],
+                )
+                for entree, (pk,) in zip(nouveaux, curseur.fetchall(), strict=True):
+                    entree.pk = pk
+        cles = [e.pk for e in modifies]
+        arguments = (a_ecrire, len(nouveaux), self.indices, self.bilan.initial)
+        if self.ouvriers is None:
+            self.ecrire_prepare(preparer_copy(*arguments), cles)
+            return
+        self.en_cours.append((self.ouvriers.apply_async(preparer_copy, arguments), cles))
+        while len(self.en_cours) > AVANCE * self.processus:
+            self.ecrire_prepare(*self.en_cours.popleft())
+
+    def trier(self, lot: list[Entree]) -> tuple[list[Entree], list[Entree]]:
+        """Check the batch's keys; (new dossiers, changed ones), the unchanged left out."""
         for entree in lot:
             entree.caisse_id = self.caisses.get(entree.caisse, 0)
             if not entree.caisse_id:
@@ -296,46 +326,34 @@ class Chargement:
             if trouve and trouve[1] == entree.empreinte:
                 self.bilan.inchanges += 1
                 continue
-            if not entree.valeurs:
-                self.analyser(entree)
             if trouve:
                 entree.pk = trouve[0]
                 modifies.append(entree)
             else:
                 nouveaux.append(entree)
-        a_ecrire = nouveaux + modifies
-        if a_ecrire:
-            self.verifier(
-                a_ecrire, [c.nom for c in COLONNES_DOSSIER], COLONNES_DOSSIER, [e.valeurs for e in a_ecrire], None
-            )
-            self.ecrire_dossiers(nouveaux, modifies)
-            self.ecrire_historiques(a_ecrire, modifies)
-        self.bilan.nouveaux += len(nouveaux)
-        self.bilan.modifies += len(modifies)
+        return nouveaux, modifies
+
+    def ecrire_prepare(self, prepare, modifies: list[int]) -> None:
+        """Write a batch made ready by `preparer_copy` (or its pending result) on PostgreSQL."""
+        if not isinstance(prepare, Prepare):
+            prepare = prepare.get()  # a worker's ErreurFlux is raised here, in the file's order
+        noms = ["id", "caisse_id", "empreinte", *(c.nom for c in COLONNES_DOSSIER)]
+        with connection.cursor() as curseur:
+            if prepare.nouveaux:
+                self.copier(curseur, _TABLE_DOSSIER, noms, prepare.nouveaux)
+            if modifies:
+                curseur.execute("TRUNCATE alimentation_dossier")
+                self.copier(curseur, "alimentation_dossier", noms, prepare.modifies)
+                affectations = ", ".join(f"{n} = s.{n}" for n in noms[1:])
+                curseur.execute(
+                    f"UPDATE {_TABLE_DOSSIER} d SET {affectations} FROM alimentation_dossier s WHERE d.id = s.id"
+                )
+                for model in HISTORIQUES.values():
+                    curseur.execute(f"DELETE FROM {model._meta.db_table} WHERE dossier_id = ANY(%s)", [modifies])
+            for table, colonnes, texte, options in prepare.historiques:
+                self.copier(curseur, table, colonnes, texte, options)
+        self.bilan.lignes_ecrites += prepare.lignes
         self.progression.avancer(self.brut.tell(), self.bilan.dossiers)
-
-    def verifier(self, entrees: list[Entree], noms: list[str], colonnes: list[Colonne], lignes: list, cle: str | None):
-        """Check a table's columns over the batch; at the first bad column, name its first bad value."""
-        if not lignes:
-            return []
-        valeurs = list(zip(*lignes, strict=True))
-        for colonne, donnees in zip(colonnes, valeurs, strict=True):
-            if not colonne.valide(donnees):
-                self.localiser(entrees, cle, colonne)
-        return valeurs
-
-    def localiser(self, entrees: list[Entree], cle: str | None, colonne: Colonne):
-        for entree in entrees:
-            if cle is None:
-                rangs = [(colonne.nom, entree.valeurs[COLONNES_DOSSIER.index(colonne)])]
-            else:
-                position = COLONNES[cle].index(colonne)
-                rangs = [(f"{cle}[{i}].{colonne.nom}", r[position]) for i, r in enumerate(entree.historiques[cle])]
-            for champ, valeur in rangs:
-                motif = colonne.erreur(valeur)
-                if motif:
-                    raise ErreurFlux(motif, entree.ligne, champ)
-        raise ErreurFlux("valeur refusée", entrees[0].ligne, colonne.nom)  # not reached: both checks agree
 
     def existants(self, lot: list[Entree]) -> dict[tuple[int, str], tuple[int, str]]:
         """(caisse, numéro) → (key, empreinte) of the batch's dossiers already in the database."""
@@ -363,94 +381,56 @@ class Chargement:
                         lignes.extend(curseur.fetchall())
         return {(c, n): (pk, e) for c, n, pk, e in lignes}
 
+    # --- SQLite ----------------------------------------------------------------------------
+
     def ecrire_dossiers(self, nouveaux: list[Entree], modifies: list[Entree]) -> None:
         noms = ["caisse_id", "empreinte", *(c.nom for c in COLONNES_DOSSIER)]
         liste = ", ".join(noms)
         with connection.cursor() as curseur:
-            if self.postgresql:
-                if nouveaux:
-                    curseur.execute(
-                        f"SELECT nextval(pg_get_serial_sequence('{_TABLE_DOSSIER}', 'id')) FROM generate_series(1, %s)",
-                        [len(nouveaux)],
-                    )
-                    for entree, (pk,) in zip(nouveaux, curseur.fetchall(), strict=True):
-                        entree.pk = pk
-                    self.copier(curseur, _TABLE_DOSSIER, ["id", *noms], self.texte_dossiers(nouveaux))
-                if modifies:
-                    curseur.execute("TRUNCATE alimentation_dossier")
-                    self.copier(curseur, "alimentation_dossier", ["id", *noms], self.texte_dossiers(modifies))
-                    affectations = ", ".join(f"{n} = s.{n}" for n in noms)
-                    curseur.execute(
-                        f"UPDATE {_TABLE_DOSSIER} d SET {affectations} FROM alimentation_dossier s WHERE d.id = s.id"
-                    )
-            else:
-                if nouveaux:
-                    marques = ", ".join(["%s"] * len(noms))
-                    curseur.executemany(
-                        f"INSERT INTO {_TABLE_DOSSIER} ({liste}) VALUES ({marques})",
-                        [(e.caisse_id, e.empreinte, *e.valeurs) for e in nouveaux],
-                    )
-                    cles = self.existants(nouveaux)
-                    for entree in nouveaux:
-                        entree.pk = cles[(entree.caisse_id, entree.numero)][0]
-                if modifies:
-                    affectations = ", ".join(f"{n} = %s" for n in noms)
-                    curseur.executemany(
-                        f"UPDATE {_TABLE_DOSSIER} SET {affectations} WHERE id = %s",
-                        [(e.caisse_id, e.empreinte, *e.valeurs, e.pk) for e in modifies],
-                    )
+            if nouveaux:
+                marques = ", ".join(["%s"] * len(noms))
+                curseur.executemany(
+                    f"INSERT INTO {_TABLE_DOSSIER} ({liste}) VALUES ({marques})",
+                    [(e.caisse_id, e.empreinte, *e.valeurs) for e in nouveaux],
+                )
+                cles = self.existants(nouveaux)
+                for entree in nouveaux:
+                    entree.pk = cles[(entree.caisse_id, entree.numero)][0]
+            if modifies:
+                affectations = ", ".join(f"{n} = %s" for n in noms)
+                curseur.executemany(
+                    f"UPDATE {_TABLE_DOSSIER} SET {affectations} WHERE id = %s",
+                    [(e.caisse_id, e.empreinte, *e.valeurs, e.pk) for e in modifies],
+                )
         self.bilan.lignes_ecrites += len(nouveaux) + len(modifies)
-
-    def texte_dossiers(self, entrees: list[Entree]) -> str:
-        colonnes = list(zip(*(e.valeurs for e in entrees), strict=True))
-        sorties = [c.texte_copy(v) for c, v in zip(COLONNES_DOSSIER, colonnes, strict=True)]
-        cles = [str(e.pk) for e in entrees]
-        caisses = [str(e.caisse_id) for e in entrees]
-        empreintes = [e.empreinte for e in entrees]
-        return "\n".join(map("\t".join, zip(cles, caisses, empreintes, *sorties, strict=True))) + "\n"
 
     def ecrire_historiques(self, entrees: list[Entree], modifies: list[Entree]) -> None:
         with connection.cursor() as curseur:
             if modifies:
                 cles = [e.pk for e in modifies]
                 for model in HISTORIQUES.values():
-                    table = model._meta.db_table
-                    if self.postgresql:
-                        curseur.execute(f"DELETE FROM {table} WHERE dossier_id = ANY(%s)", [cles])
-                    else:
-                        for debut in range(0, len(cles), 500):
-                            morceau = cles[debut : debut + 500]
-                            curseur.execute(
-                                f"DELETE FROM {table} WHERE dossier_id IN ({', '.join(['%s'] * len(morceau))})", morceau
-                            )
+                    for debut in range(0, len(cles), 500):
+                        morceau = cles[debut : debut + 500]
+                        marques = ", ".join(["%s"] * len(morceau))
+                        curseur.execute(f"DELETE FROM {model._meta.db_table} WHERE dossier_id IN ({marques})", morceau)
             for cle, model in HISTORIQUES.items():
-                colonnes = COLONNES[cle]
-                lignes, dossiers = [], []
-                for entree in entrees:
-                    rangs = entree.historiques[cle]
-                    if rangs:
-                        lignes.extend(rangs)
-                        dossiers.extend([entree.pk] * len(rangs))
+                lignes = list(chain.from_iterable(e.historiques[cle] for e in entrees))
                 if not lignes:
                     continue
-                valeurs = self.verifier(entrees, [], colonnes, lignes, cle)
-                noms = ["dossier_id", *(c.nom for c in colonnes)]
-                if self.postgresql:
-                    sorties = [c.texte_copy(v) for c, v in zip(colonnes, valeurs, strict=True)]
-                    texte = "\n".join(map("\t".join, zip(map(str, dossiers), *sorties, strict=True))) + "\n"
-                    self.copier(curseur, model._meta.db_table, noms, texte)
-                else:
-                    marques = ", ".join(["%s"] * len(noms))
-                    curseur.executemany(
-                        f"INSERT INTO {model._meta.db_table} ({', '.join(noms)}) VALUES ({marques})",
-                        list(zip(dossiers, *valeurs, strict=True)),
-                    )
+                valeurs = verifier(entrees, COLONNES[cle], lignes, cle)
+                dossiers = chain.from_iterable(repeat(e.pk, len(e.historiques[cle])) for e in entrees)
+                noms = ["dossier_id", *(c.nom for c in COLONNES[cle])]
+                marques = ", ".join(["%s"] * len(noms))
+                curseur.executemany(
+                    f"INSERT INTO {model._meta.db_table} ({', '.join(noms)}) VALUES ({marques})",
+                    list(zip(dossiers, *valeurs, strict=True)),
+                )
                 self.bilan.lignes_ecrites += len(lignes)
 
     @staticmethod
-    def copier(curseur, table: str, noms: list[str], texte: str) -> None:
-        with curseur.cursor.copy(f"COPY {table} ({', '.join(noms)}) FROM STDIN") as copie:
-            copie.write(texte.encode())
+    def copier(curseur, table: str, noms: list[str], texte: bytes, options: str = "") -> None:
+        with curseur.cursor.copy(f"COPY {table} ({', '.join(noms)}) FROM STDIN{options}") as copie:
+            copie.write(texte)
 
     # --- before and after ----------------------------------------------------------------
 
@@ -475,6 +455,9 @@ class Chargement:
             )
             if self.bilan.initial:
                 self.retirer_index(curseur)
+                # Empty already (their rows need a dossier); emptied in this transaction, they take
+                # COPY's FREEZE.
+                curseur.execute(f"TRUNCATE {', '.join(m._meta.db_table for m in HISTORIQUES.values())}")
 
     def retirer_index(self, curseur) -> None:
         """A first load: the histories' indexes and constraints are dropped, to be rebuilt at the end."""
@@ -513,6 +496,156 @@ class Chargement:
                 curseur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{nom}" {definition}')
             for model in (Dossier, *HISTORIQUES.values()):
                 curseur.execute(f"ANALYZE {model._meta.db_table}")
+
+
+# --- preparing a batch: in a worker process, or the main one ----------------------------------
+
+
+@dataclass
+class Prepare:
+    """A batch checked and turned into COPY text."""
+
+    nouveaux: bytes  # the new dossiers' rows
+    modifies: bytes  # the changed ones'
+    historiques: list[tuple[str, list[str], bytes, str]]  # (table, columns, text, COPY options)
+    lignes: int  # rows written, dossiers included
+
+
+def analyser(entree: Entree, indices: dict[str, tuple[int, list | None]]) -> None:
+    """Parse a dossier's line into its columns and history rows, checking its shape."""
+    ligne = entree.ligne
+    try:
+        objet = json.loads(entree.brut, parse_float=str)
+    except ValueError as erreur:
+        raise ErreurFlux(
+            f"JSON invalide : {getattr(erreur, 'msg', erreur)} (caractère {getattr(erreur, 'colno', '?')})", ligne
+        ) from None
+    if not isinstance(objet, dict):
+        raise ErreurFlux("un objet JSON (un dossier) est attendu", ligne)
+    inconnus = objet.keys() - _CHAMPS_LIGNE
+    if inconnus:
+        raise ErreurFlux("champ inconnu", ligne, sorted(inconnus)[0])
+    for cle in CLES_DOSSIER:
+        if not isinstance(objet.get(cle), str):
+            raise ErreurFlux("texte obligatoire absent", ligne, cle)
+    caisse, numero = objet["caisse"], objet["numero_allocataire"]
+    if entree.caisse and (caisse, numero) != (entree.caisse, entree.numero):
+        raise ErreurFlux("caisse ou numéro donné deux fois", ligne, "numero_allocataire")
+    entree.caisse, entree.numero = caisse, numero
+    valeurs = []
+    for colonne in COLONNES_DOSSIER:
+        if colonne.nom in objet:
+            valeurs.append(objet[colonne.nom])
+        elif colonne.requise:
+            raise ErreurFlux("champ obligatoire absent", ligne, colonne.nom)
+        else:
+            valeurs.append(colonne.defaut)
+    entree.valeurs = valeurs
+    for cle in HISTORIQUES:
+        lignes = objet.get(cle, [])
+        if type(lignes) is not list:
+            raise ErreurFlux("liste de lignes attendue", ligne, cle)
+        largeur, ordre = indices[cle]
+        if lignes and (set(map(type, lignes)) != {list} or set(map(len, lignes)) != {largeur}):
+            rang = next(i for i, r in enumerate(lignes) if type(r) is not list or len(r) != largeur)
+            raise ErreurFlux(
+                f"liste de {largeur} valeurs attendue (une par colonne de l'en-tête)", ligne, f"{cle}[{rang}]"
+            )
+        if ordre is not None:
+            lignes = [[r[i] if i is not None else d for i, d in ordre] for r in lignes]
+        entree.historiques[cle] = lignes
+    contraintes_du_dossier(entree.historiques, ligne)
+
+
+def analyser_lot(entrees: list[Entree], indices: dict) -> None:
+    """Parse the batch's lines not parsed yet, and check the Dossier columns."""
+    for entree in entrees:
+        if not entree.valeurs:
+            analyser(entree, indices)
+    verifier(entrees, COLONNES_DOSSIER, [e.valeurs for e in entrees], None)
+
+
+def verifier(entrees: list[Entree], colonnes: list[Colonne], lignes: list, cle: str | None) -> list:
+    """Check a table's columns over the batch; at the first bad column, name its first bad value."""
+    if not lignes:
+        return []
+    valeurs = list(zip(*lignes, strict=True))
+    for colonne, donnees in zip(colonnes, valeurs, strict=True):
+        if not colonne.valide(donnees):
+            localiser(entrees, cle, colonne)
+    return valeurs
+
+
+def localiser(entrees: list[Entree], cle: str | None, colonne: Colonne):
+    for entree in entrees:
+        if cle is None:
+            rangs = [(colonne.nom, entree.valeurs[COLONNES_DOSSIER.index(colonne)])]
+        else:
+            position = COLONNES[cle].index(colonne)
+            rangs = [(f"{cle}[{i}].{colonne.nom}", r[position]) for i, r in enumerate(entree.historiques[cle])]
+        for champ, valeur in rangs:
+            motif = colonne.erreur(valeur)
+            if motif:
+                raise ErreurFlux(motif, entree.ligne, champ)
+    raise ErreurFlux("valeur refusée", entrees[0].ligne, colonne.nom)  # not reached: both checks agree
+
+
+def preparer_copy(entrees: list[Entree], nouveaux: int, indices: dict, initial: bool) -> Prepare:
+    """Parse and check a batch (its first `nouveaux` entries are new dossiers), as COPY text."""
+    analyser_lot(entrees, indices)
+    historiques = []
+    lignes = len(entrees)
+    for cle, model in HISTORIQUES.items():
+        rangs = list(chain.from_iterable(e.historiques[cle] for e in entrees))
+        if not rangs:
+            continue
+        valeurs = verifier(entrees, COLONNES[cle], rangs, cle)
+        texte, nul = texte_historique(entrees, cle, valeurs, len(rangs))
+        noms = ["dossier_id", *(c.nom for c in COLONNES[cle])]
+        # Into tables emptied in this transaction (a first load), rows are written already
+        # frozen: no later pass of VACUUM, or of their first readers, rewrites them.
+        options = f" WITH (NULL '{nul}', FREEZE)" if initial else f" WITH (NULL '{nul}')"
+        historiques.append((model._meta.db_table, noms, texte, options))
+        lignes += len(rangs)
+    return Prepare(texte_dossiers(entrees[:nouveaux]), texte_dossiers(entrees[nouveaux:]), historiques, lignes)
+
+
+def texte_dossiers(entrees: list[Entree]) -> bytes:
+    if not entrees:
+        return b""
+    colonnes = list(zip(*(e.valeurs for e in entrees), strict=True))
+    sorties = [c.texte_copy(v) for c, v in zip(COLONNES_DOSSIER, colonnes, strict=True)]
+    cles = [str(e.pk) for e in entrees]
+    caisses = [str(e.caisse_id) for e in entrees]
+    empreintes = [e.empreinte for e in entrees]
+    return ("\n".join(map("\t".join, zip(cles, caisses, empreintes, *sorties, strict=True))) + "\n").encode()
+
+
+def texte_historique(entrees: list[Entree], cle: str, valeurs: list, nombre: int) -> tuple[bytes, str]:
+    """A history's rows over the batch (`valeurs`: its checked columns) as COPY text, and its null marker.
+
+    C loops only (map, zip, join): texts and dates are the file's own strings, amounts its digits,
+    and str() makes booleans True/False (which PostgreSQL reads) and a null None, given to COPY as
+    its null marker. That holds while no text needs COPY's escapes and none is "None": counted on
+    the result, or else every value goes through the escaping path."""
+    colonnes = COLONNES[cle]
+    sorties = [
+        v if c.type in ("texte", "date") and not c.null else list(map(str, v))
+        for c, v in zip(colonnes, valeurs, strict=True)
+    ]
+    dossiers = chain.from_iterable(repeat(str(e.pk), len(e.historiques[cle])) for e in entrees)
+    texte = "\n".join(map("\t".join, zip(dossiers, *sorties, strict=True))) + "\n"
+    if (
+        texte.count("\t") == nombre * len(colonnes)
+        and texte.count("\n") == nombre
+        and "\\" not in texte
+        and "\r" not in texte
+        and not any("None" in v for c, v in zip(colonnes, valeurs, strict=True) if c.type == "texte")
+    ):
+        return texte.encode(), "None"
+    sorties = [c.texte_copy(v) for c, v in zip(colonnes, valeurs, strict=True)]
+    dossiers = chain.from_iterable(repeat(str(e.pk), len(e.historiques[cle])) for e in entrees)
+    return ("\n".join(map("\t".join, zip(dossiers, *sorties, strict=True))) + "\n").encode(), "\\N"
 
 
 def message(erreur: ErreurFlux, chemin: str | Path) -> str:

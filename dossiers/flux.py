@@ -66,6 +66,10 @@ class ErreurFlux(Exception):
         super().__init__(message)
         self.message, self.ligne, self.champ = message, ligne, champ
 
+    def __reduce__(self):
+        # Raised in a worker process of the loader, it comes back to the main one whole.
+        return ErreurFlux, (self.message, self.ligne, self.champ)
+
 
 @dataclass
 class Colonne:
@@ -138,12 +142,13 @@ class Colonne:
             distinctes.discard(None)
         elif None in distinctes:
             return False
+        if not distinctes:
+            return True
+        # set(map(type, …)): the types of many distinct values (names, amounts) in one C loop.
         if self.type == "booleen":
-            return distinctes <= {True, False} and not any(type(v) is not bool for v in distinctes)
+            return distinctes <= {True, False} and set(map(type, distinctes)) == {bool}
         if self.type == "texte":
-            if not distinctes:
-                return True
-            if any(type(v) is not str for v in distinctes):
+            if set(map(type, distinctes)) != {str}:
                 return False
             if self.choix is not None:
                 return distinctes <= self.choix
