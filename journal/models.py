@@ -86,8 +86,8 @@ class Evenement(models.Model):
                 condition=~models.Q(caisse_dossier=models.F("caisse")),
                 name="journal_evt_autre_ident_idx",
             ),
-            # controle.recherche by outcome, or kind and outcome: rare values (échec, refus) and
-            # empty combinations (a logout that failed) read a short range, not the whole Caisse.
+            # controle.recherche by kind and outcome: rare values (échec, refus) and empty
+            # combinations (a logout that failed) read a short range, not the whole Caisse.
             models.Index(
                 fields=["caisse", "resultat", "type", "horodatage", "id"], name="journal_evt_caisse_result_idx"
             ),
@@ -96,6 +96,38 @@ class Evenement(models.Model):
                 fields=["caisse_dossier", "resultat", "type", "horodatage", "id"],
                 condition=~models.Q(caisse_dossier=models.F("caisse")),
                 name="journal_evt_autre_result_idx",
+            ),
+            # controle.recherche by outcome alone (échec, refus), newest first: an exact walk
+            # that stops at the page, whatever PostgreSQL estimates of how many match (the index
+            # above fits only by sorting a whole month, and lost to walking the Caisse's events
+            # on a bad estimate). Partial: a réussite alone is nearly every event of the Caisse.
+            models.Index(
+                fields=["caisse", "resultat", "horodatage", "id"],
+                condition=~models.Q(resultat="succes"),
+                name="journal_evt_caisse_echecs_idx",
+            ),
+            # controle.recherche by client address within a Caisse: an exact walk, not every
+            # event of an address that other Cafs' agents share, filtered one by one.
+            models.Index(fields=["caisse", "adresse_ip", "horodatage", "id"], name="journal_evt_caisse_adresse_idx"),
+            # controle.recherche by outcome alone, by kind alone and by client address, among
+            # other Cafs' consultations of the Caf's dossiers: exact walks in (horodatage, id)
+            # order, not those consultations or the address's events filtered one by one.
+            # Partial, without the events of no dossier (caisse_dossier "" differs from caisse):
+            # the search's `caisse_dossier = '131'` implies both halves of the predicate.
+            models.Index(
+                fields=["caisse_dossier", "resultat", "horodatage", "id"],
+                condition=~models.Q(caisse_dossier="") & ~models.Q(caisse_dossier=models.F("caisse")),
+                name="journal_evt_autre_rsl_horo_idx",
+            ),
+            models.Index(
+                fields=["caisse_dossier", "type", "horodatage", "id"],
+                condition=~models.Q(caisse_dossier="") & ~models.Q(caisse_dossier=models.F("caisse")),
+                name="journal_evt_autre_type_idx",
+            ),
+            models.Index(
+                fields=["caisse_dossier", "adresse_ip", "horodatage", "id"],
+                condition=~models.Q(caisse_dossier="") & ~models.Q(caisse_dossier=models.F("caisse")),
+                name="journal_evt_autre_adresse_idx",
             ),
             models.Index(fields=["numero_allocataire", "horodatage", "id"], name="journal_evt_numero_horo_idx"),
             # journal_verify walks each chain in order.
