@@ -7,10 +7,11 @@ profiles; agents whose activity follows a heavy-tailed law) and N events (10 mil
 default) over thirteen monthly partitions, each event carrying its agent's identifiant,
 habilitation and Caf. Then times, in process, the first page and the next page of every
 filter of the search form and of combinations (`requetes_officier`), printing p50 / p95 / p99
-per search, and saves EXPLAIN (ANALYZE, BUFFERS) of the slowest.
+per search (over --tours draws, 20 by default: p99 is then the slowest draw; 100 for a p99 of
+its own), and saves EXPLAIN (ANALYZE, BUFFERS) of the slowest.
 
     .venv/bin/python benchmarks/journal.py                            # 10 000 000 events
-    .venv/bin/python benchmarks/journal.py --evenements 1000000 --tours 5
+    .venv/bin/python benchmarks/journal.py --evenements 1000000 --tours 100
     .venv/bin/python benchmarks/journal.py --export                   # also the CSV export's memory
 
 The base (default postgres://postgres@127.0.0.1:5432/cafpro_bench_journal) is created if
@@ -387,6 +388,15 @@ def requetes_officier(caisse: str = "131", graine: int = 0) -> list[tuple[str, s
     jour = aujourd_hui - timedelta(days=aleatoire.randint(1, 360))
     semaine = {"debut": jour - timedelta(days=6), "fin": jour}
     trimestre = {"debut": jour - timedelta(days=89), "fin": jour}
+    # An address of another Caf's partner (drawn last, the other draws as before): none of its
+    # events is the Caf's, so the Caf's side finds nothing among them.
+    autre = aleatoire.choice([c for c in CAISSES if c != caisse])
+    ip_autre = (
+        Evenement.objects.filter(caisse=autre, horodatage__lt=datetime(jour.year, jour.month, jour.day, tzinfo=UTC))
+        .order_by("-horodatage")
+        .values_list("adresse_ip", flat=True)
+        .first()
+    ) or "10.0.0.2"
 
     def qs(**filtres) -> str:
         return urlencode({k: str(v) for k, v in filtres.items()})
@@ -402,13 +412,17 @@ def requetes_officier(caisse: str = "131", graine: int = 0) -> list[tuple[str, s
         ("profil", qs(profil=profil)),
         ("numéro d'allocataire", qs(numero_allocataire=numero)),
         ("adresse du client", qs(adresse_ip=ip)),
+        ("adresse d'une autre Caf", qs(adresse_ip=ip_autre)),
         ("période (1 jour)", qs(debut=jour, fin=jour)),
         ("période (7 jours)", qs(**semaine)),
         ("genre : consultation", qs(genre="consultation")),
         ("genre : connexion échouée", qs(genre="connexion_echouee")),
         ("genre : mot de passe", qs(genre="mot_de_passe")),
+        ("genre : refus d'accès", qs(genre="refus")),
+        ("genre : recherche d'un dossier (rien)", qs(genre="recherche")),
         ("résultat : refus", qs(resultat="refus")),
         ("résultat : échec", qs(resultat="echec")),
+        ("résultat : réussite", qs(resultat="succes")),
         ("identifiant + période (7 jours)", qs(identifiant=identifiant, **semaine)),
         ("identifiant + genre consultation", qs(identifiant=identifiant, genre="consultation")),
         ("nom + partenaire", qs(nom=nom, partenaire=partenaire)),
