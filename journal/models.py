@@ -55,6 +55,8 @@ class Evenement(models.Model):
     # Tamper evidence (journal/chaine.py): the event's place in its chain (one per Caisse) and
     # its keyed hash, which covers the previous event's.
     rang = models.BigIntegerField("rang dans la chaîne", null=True, blank=True)
+    # Which of its Caisse's chains (strands) the event is on (journal/chaine.py).
+    brin = models.PositiveSmallIntegerField("brin de la chaîne", default=0, db_default=0)
     empreinte = models.CharField("empreinte", max_length=64, blank=True)
 
     class Meta:
@@ -130,8 +132,8 @@ class Evenement(models.Model):
                 name="journal_evt_autre_adresse_idx",
             ),
             models.Index(fields=["numero_allocataire", "horodatage", "id"], name="journal_evt_numero_horo_idx"),
-            # journal_verify walks each chain in order.
-            models.Index(fields=["caisse", "rang"], name="journal_evt_chaine_rang_idx"),
+            # journal_verify walks each chain (a strand of a Caisse) in order.
+            models.Index(fields=["caisse", "brin", "rang"], name="journal_evt_brin_rang_idx"),
         ]
 
     def __str__(self) -> str:
@@ -141,7 +143,8 @@ class Evenement(models.Model):
 class TeteChaine(models.Model):
     """The last link of one chain, locked while an event is appended to it."""
 
-    chaine = models.CharField("chaîne", max_length=4, primary_key=True)  # a Caisse's numéro, or ""
+    # A Caisse's numéro ("" for none) and its strand: "131", "131~1" … (journal/chaine.py).
+    chaine = models.CharField("chaîne", max_length=8, primary_key=True)
     rang = models.BigIntegerField("rang", default=0)
     empreinte = models.CharField("empreinte", max_length=64, blank=True)
 
@@ -155,7 +158,7 @@ class TeteChaine(models.Model):
 class SceauPurge(models.Model):
     """A signed checkpoint of a purged segment of a chain: verification starts after it."""
 
-    chaine = models.CharField("chaîne", max_length=4)
+    chaine = models.CharField("chaîne", max_length=8)
     rang = models.BigIntegerField("dernier rang purgé")
     empreinte = models.CharField("empreinte du dernier événement purgé", max_length=64)
     nombre = models.BigIntegerField("événements purgés")

@@ -17,7 +17,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from . import partitions
-from .chaine import Rupture, signature_sceau, verifier_chaine
+from .chaine import Rupture, de_la_chaine, signature_sceau, verifier_chaine
 from .ecriture import enregistrer
 from .models import Evenement, Resultat, SceauPurge, TeteChaine, TypeEvenement
 
@@ -39,7 +39,7 @@ class BilanPurge:
 
 def _dernier_rang_purgeable(chaine: str, avant: datetime, tete: int) -> int:
     """The end of the prefix: every event up to it is older than `avant`."""
-    premier_garde = Evenement.objects.filter(caisse=chaine, rang__isnull=False, horodatage__gte=avant).aggregate(
+    premier_garde = Evenement.objects.filter(de_la_chaine(chaine), rang__isnull=False, horodatage__gte=avant).aggregate(
         rang=Min("rang")
     )["rang"]
     return tete if premier_garde is None else premier_garde - 1
@@ -54,7 +54,7 @@ def prevoir(avant: datetime) -> BilanPurge:
         debut = sceau.rang if sceau else 0
         if dernier > debut:
             bilan.par_chaine[tete.chaine] = Evenement.objects.filter(
-                caisse=tete.chaine, rang__gt=debut, rang__lte=dernier
+                de_la_chaine(tete.chaine), rang__gt=debut, rang__lte=dernier
             ).count()
     bilan.non_chaines = Evenement.objects.filter(rang__isnull=True, horodatage__lt=avant).count()
     return bilan
@@ -81,7 +81,9 @@ def purger(avant: datetime, acteur: str = "journal_purge") -> BilanPurge:
                 bilan.ruptures.append(rupture)
                 continue
             # Verified just above, under the head's lock: the event of that rank is there, once.
-            empreinte_fin = Evenement.objects.values_list("empreinte", flat=True).get(caisse=tete.chaine, rang=dernier)
+            empreinte_fin = Evenement.objects.values_list("empreinte", flat=True).get(
+                de_la_chaine(tete.chaine), rang=dernier
+            )
             nombre = dernier - debut  # the segment verified: every rank is there once
             SceauPurge.objects.create(
                 chaine=tete.chaine,
@@ -99,13 +101,13 @@ def purger(avant: datetime, acteur: str = "journal_purge") -> BilanPurge:
             # A month goes only if every chained event in it lies within a sealed prefix.
             garde = Q()
             for chaine in TeteChaine.objects.values_list("chaine", flat=True):
-                garde |= Q(caisse=chaine, rang__gt=scelles.get(chaine, 0))
+                garde |= de_la_chaine(chaine) & Q(rang__gt=scelles.get(chaine, 0))
             return not Evenement.objects.filter(garde, horodatage__gte=debut, horodatage__lt=fin).exists()
 
         bilan.partitions_supprimees = partitions.supprimer_avant(curseur, avant, hors_chaine_gardee)
         for chaine in bilan.par_chaine:
             dernier = SceauPurge.objects.filter(chaine=chaine).order_by("-rang").values_list("rang", flat=True)[0]
-            Evenement.objects.filter(caisse=chaine, rang__lte=dernier).delete()
+            Evenement.objects.filter(de_la_chaine(chaine), rang__lte=dernier).delete()
         bilan.non_chaines = Evenement.objects.filter(rang__isnull=True, horodatage__lt=avant).delete()[0]
         bilan.partitions_creees = partitions.preparer(timezone.localdate())
         # The purge journals its own run in the same transaction: no purge without its trace.

@@ -276,6 +276,8 @@ CAFPRO_THROTTLE_RESEAU_PLAFOND = env_int("CAFPRO_THROTTLE_RESEAU_PLAFOND", 300)
 CAFPRO_JOURNAL_RETENTION_JOURS = env_int("CAFPRO_JOURNAL_RETENTION_JOURS", 365)
 CAFPRO_JOURNAL_RETENTION_MIN_JOURS = env_int("CAFPRO_JOURNAL_RETENTION_MIN_JOURS", 183)
 CAFPRO_JOURNAL_CLE = os.environ.get("CAFPRO_JOURNAL_CLE", "")
+# Chains per Caisse (journal/chaine.py): as many of its agents append to the journal at once.
+CAFPRO_JOURNAL_BRINS = env_int("CAFPRO_JOURNAL_BRINS", 8)
 # Caf staff: failed admin logins before a block, lifted by a colleague or after the delay (s).
 CAFPRO_STAFF_MAX_ECHECS = env_int("CAFPRO_STAFF_MAX_ECHECS", 5)
 CAFPRO_STAFF_LOCK_SECONDS = env_int("CAFPRO_STAFF_LOCK_SECONDS", 900)

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--caisse", help="Ne vérifier que la chaîne de cette Caf (numéro, ou « » pour aucune).")
+        parser.add_argument("--caisse", help="Ne vérifier que les chaînes de cette Caf (numéro, ou « » pour aucune).")
         parser.add_argument(
             "--ancrage",
             metavar="FICHIER",
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        a_verifier = [options["caisse"]] if options["caisse"] is not None else chaines()
+        a_verifier = chaines(options["caisse"])
         ruptures = []
         for chaine in a_verifier:
             verifies, rupture = verifier_chaine(chaine)
