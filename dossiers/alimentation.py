@@ -442,7 +442,7 @@ class Chargement:
             curseur.execute("SET LOCAL statement_timeout = 0")
             curseur.execute("SET LOCAL lock_timeout = 0")
             curseur.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
-            curseur.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            curseur.execute("SET LOCAL maintenance_work_mem = '2GB'")
             # Checked row by row, not queued to the commit (millions of deferred checks).
             curseur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             # Two loads at once would interleave their batches; readers are not stopped.
