@@ -56,7 +56,7 @@ class Evenement(models.Model):
     # its keyed hash, which covers the previous event's.
     rang = models.BigIntegerField("rang dans la chaîne", null=True, blank=True)
     # Which of its Caisse's chains (strands) the event is on (journal/chaine.py).
-    brin = models.PositiveSmallIntegerField("brin de la chaîne", default=0, db_default=0)
+    brin = models.SmallIntegerField("brin de la chaîne", default=0, db_default=0)
     empreinte = models.CharField("empreinte", max_length=64, blank=True)
 
     class Meta:

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="evenement",
             name="brin",
-            field=models.PositiveSmallIntegerField(db_default=0, default=0, verbose_name="brin de la chaîne"),
+            field=models.SmallIntegerField(db_default=0, default=0, verbose_name="brin de la chaîne"),
         ),
         migrations.RemoveIndex(model_name="evenement", name="journal_evt_chaine_rang_idx"),
         migrations.AddIndex(
