@@ -41,6 +41,7 @@ RACINE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SERVEUR_PG = "postgres://postgres@127.0.0.1:5432"
 LUA = RACINE / "benchmarks" / "serveur" / "charge.lua"
+LUA_OFFICIER = RACINE / "benchmarks" / "serveur" / "officier.lua"
 SESSIONS_PAR_AGENT = 4
 
 
@@ -82,8 +83,10 @@ def psql(base: str, sql: str) -> str:
 
 
 def preparer_la_base(base: str, garder: bool, dossiers: int, evenements: int) -> dict:
-    """The base with the demo's accounts, `dossiers` generated dossiers and `evenements` journal
-    events; the demo's listing (accounts, passwords, second-factor keys)."""
+    """The base with `evenements` journal events over thousands of habilitations
+    (benchmarks/journal.py), `dossiers` dossiers loaded through the allocataire data feed
+    (benchmarks/alimentation.py, manage.py charger_dossiers) and the demo's accounts; returns
+    the demo's listing (accounts, passwords, second-factor keys)."""
     url = f"{SERVEUR_PG}/{base}"
     env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "cafpro.settings.dev"}
     existe = psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{base}'") == "1"
@@ -92,35 +95,39 @@ def preparer_la_base(base: str, garder: bool, dossiers: int, evenements: int) ->
         existe = False
     if not existe:
         psql("postgres", f"CREATE DATABASE {base}")
-    etape(f"base {base} : migrations, référentiel, démonstration")
+    debut = time.monotonic()
     manage("migrate", "--noinput", "-v0", env=env)
     manage("referentiel", env=env)
-    debut = time.monotonic()
+    # The journal's builder wants it empty, the feed's fast first load an empty dossier table:
+    # both before the demo, which writes some of each.
+    if evenements and not int(psql(base, "SELECT count(*) FROM journal_evenement")):
+        etape(f"journal : {evenements} événements (benchmarks/journal.py)")
+        subprocess.run(
+            [
+                PYTHON,
+                "-c",
+                f"import django; django.setup(); from benchmarks.journal import construire; construire({evenements})",
+            ],
+            cwd=RACINE,
+            env={**os.environ, **env},
+            check=True,
+        )
+    if dossiers and not int(psql(base, "SELECT count(*) FROM dossiers_dossier")):
+        etape(f"dossiers : {dossiers} par le flux (manage.py charger_dossiers)")
+        sys.path.insert(0, str(RACINE / "benchmarks"))
+        from alimentation import construire_dossiers
+
+        mesure = construire_dossiers(url, dossiers)
+        etape(f"  chargés en {mesure['secondes']:.0f} s ({mesure['dossiers'] / mesure['secondes']:.0f} dossiers/s)")
+    etape("démonstration (comptes, officiers, dossiers documentés)")
     demo = json.loads(manage("demo", "--json", env=env, capture=True))
-    deja = int(psql(base, "SELECT count(*) FROM dossiers_dossier"))
-    if dossiers > deja:
-        construire_les_dossiers(url, dossiers - deja)
-    deja = int(psql(base, "SELECT count(*) FROM journal_evenement"))
-    if evenements > deja:
-        construire_le_journal(url, evenements - deja)
+    psql(base, "VACUUM ANALYZE")
     etape(
         f"base prête en {time.monotonic() - debut:.0f} s : {psql(base, 'SELECT count(*) FROM dossiers_dossier')} "
-        f"dossiers, {psql(base, 'SELECT count(*) FROM journal_evenement')} événements"
+        f"dossiers, {psql(base, 'SELECT count(*) FROM journal_evenement')} événements, "
+        f"{psql(base, 'SELECT count(*) FROM habilitations_habilitation')} habilitations"
     )
-    psql(base, "VACUUM ANALYZE")
     return demo
-
-
-def construire_les_dossiers(url: str, nombre: int) -> None:
-    """`nombre` more dossiers, through the allocataire data feed when it is there."""
-    etape(f"{nombre} dossiers générés")
-    env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "cafpro.settings.dev"}
-    par_caisse = max(1, nombre // 8)
-    manage("demo", "--dossiers", str(par_caisse), env=env, capture=True)
-
-
-def construire_le_journal(url: str, nombre: int) -> None:
-    etape(f"{nombre} événements du journal (non construits : à venir)")
 
 
 def role_de_service(url: str) -> str:
@@ -191,7 +198,7 @@ class Serveur:
         tailles = []
         for pid in enfants:
             for ligne in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if ligne.startswith("VmRSS:"):
+                if ligne.startswith("VmHWM:"):  # the peak
                     tailles.append(int(ligne.split()[1]) / 1024)
         return tailles
 
@@ -256,11 +263,12 @@ def au_portail(navigateur: Navigateur) -> bool:
 
 
 def dossiers_du_perimetre(navigateur: Navigateur, candidats: list[tuple[str, str]], voulus: int) -> list[str]:
-    """The dossiers of `candidats` (numéro, code postal) this agent may look up, tried over HTTP."""
+    """The dossiers of `candidats` (numéro, code postal) this agent may look up, tried over HTTP
+    (a bailleur's agent sees only his tenants: at most 300 tries)."""
     _, page = navigateur.appeler("/portail/")
     jeton = navigateur.jeton(page)
     trouves = []
-    for numero, code_postal in candidats:
+    for numero, code_postal in candidats[:300]:
         statut, _ = navigateur.appeler(
             "/portail/consulter/",
             {"csrfmiddlewaretoken": jeton, "numero_allocataire": numero, "code_postal": code_postal},
@@ -272,8 +280,9 @@ def dossiers_du_perimetre(navigateur: Navigateur, candidats: list[tuple[str, str
     return trouves
 
 
-def ouvrir_les_sessions(serveur: Serveur, demo: dict, base: str, fichier: Path) -> dict:
-    """SESSIONS_PAR_AGENT sessions for each demo agent, each pointed at a dossier of its scope."""
+def ouvrir_les_sessions(serveur: Serveur, demo: dict, base: str) -> dict:
+    """SESSIONS_PAR_AGENT sessions for each demo agent, each pointed at a dossier of its scope;
+    the sessions' lines for the wrk script, with each agent's Caf."""
     from profils.rubriques import rubriques_du_profil  # plain data, no Django setup needed
 
     # The demo's locked and provisional accounts show those cases: not for the load.
@@ -285,14 +294,14 @@ def ouvrir_les_sessions(serveur: Serveur, demo: dict, base: str, fichier: Path) 
         ).split()
     )
     agents = [h for h in demo["habilitations"] if h["identifiant"] in actives and not h["mot_de_passe_provisoire"]]
-    lignes = psql(
-        base, "SELECT numero_allocataire, code_postal, caisse_id FROM dossiers_dossier ORDER BY random() LIMIT 4000"
-    )
-    candidats: dict[str, list[tuple[str, str]]] = {}
-    tous = []
-    for ligne in lignes.splitlines():
-        numero, code_postal, caisse = ligne.split("|")
-        tous.append((numero, code_postal))
+    tous = [
+        tuple(ligne.split("|"))
+        for ligne in psql(
+            base,
+            "SELECT d.numero_allocataire, d.code_postal, c.numero FROM dossiers_dossier d "
+            "JOIN conventions_caisse c ON c.id = d.caisse_id ORDER BY random() LIMIT 20000",
+        ).splitlines()
+    ]
     etape(
         f"connexion de {len(agents) * SESSIONS_PAR_AGENT} sessions ({len(agents)} agents, profils "
         f"{', '.join(sorted({a['profil'] for a in agents}, key=lambda p: int(p[1:])))})"
@@ -305,18 +314,21 @@ def ouvrir_les_sessions(serveur: Serveur, demo: dict, base: str, fichier: Path) 
                 [a for a in agents for _ in range(SESSIONS_PAR_AGENT)],
             )
         )
-    duree = time.monotonic() - debut
-    connexions = len(navigateurs) / duree
-    lignes_sessions = []
+    connexions = len(navigateurs) / (time.monotonic() - debut)
+    candidats: dict[str, list[str]] = {}
+    sessions, ecartes = [], set()
     for agent, navigateur in navigateurs:
         cle = agent["identifiant"]
-        if not au_portail(navigateur):
+        if not au_portail(navigateur):  # a password to change first, say
+            ecartes.add(f"{cle} ({agent['profil']}, mot de passe à changer)")
             continue
         if cle not in candidats:
-            candidats[cle] = dossiers_du_perimetre(navigateur, random.sample(tous, len(tous)), 40)
-        dossiers = candidats[cle] or []
+            siens = [(n, cp) for n, cp, caisse in tous if agent["scope"] != "locale" or caisse == agent["caisse"]]
+            candidats[cle] = dossiers_du_perimetre(navigateur, siens, 40)
+        dossiers = candidats[cle]
         if not dossiers:
-            raise SystemExit(f"aucun dossier consultable pour l'agent {cle} ({agent['profil']})")
+            ecartes.add(f"{cle} ({agent['profil']}, aucun dossier de son périmètre parmi 300 essayés)")
+            continue
         # The session points at a dossier, as after a lookup.
         numero, code_postal = dossiers[0].split(":")
         _, page = navigateur.appeler("/portail/")
@@ -325,22 +337,64 @@ def ouvrir_les_sessions(serveur: Serveur, demo: dict, base: str, fichier: Path) 
             {"csrfmiddlewaretoken": navigateur.jeton(page), "numero_allocataire": numero, "code_postal": code_postal},
         )
         rubriques = [r.code for r in rubriques_du_profil(agent["profil"])]
-        lignes_sessions.append(
-            "\t".join(
-                [navigateur.en_tete_cookie(), navigateur.cookie("cafpro_csrf"), ",".join(dossiers), ",".join(rubriques)]
-            )
+        sessions.append(
+            {
+                "agent": agent,
+                "dossier": (numero, code_postal),
+                "ligne": "\t".join(
+                    [
+                        navigateur.en_tete_cookie(),
+                        navigateur.cookie("cafpro_csrf"),
+                        ",".join(dossiers),
+                        ",".join(rubriques),
+                    ]
+                ),
+            }
         )
-    random.shuffle(lignes_sessions)
-    fichier.write_text("\n".join(lignes_sessions) + "\n")
-    return {"connexions_par_s": connexions, "sessions": len(lignes_sessions)}
+    random.shuffle(sessions)
+    for ecarte in sorted(ecartes):
+        etape(f"  agent écarté : {ecarte}")
+    return {"connexions_par_s": connexions, "sessions": sessions}
+
+
+def fichier_de_sessions(sessions: list[dict], nom: str) -> Path:
+    fichier = Path(f"/tmp/cafpro-banc-{nom}.tsv")
+    fichier.write_text("".join(s["ligne"] + "\n" for s in sessions))
+    return fichier
+
+
+def requetes_par_page(application: str, sessions: list[dict]) -> dict[str, dict[str, int]]:
+    """SQL statements of each rubrique page, for one agent of each profile."""
+    comptes = {}
+    for session in sessions:
+        agent = session["agent"]
+        if agent["profil"] in comptes:
+            continue
+        sortie = subprocess.run(
+            [PYTHON, "benchmarks/serveur/requetes.py", agent["identifiant"], agent["password"], *session["dossier"]],
+            cwd=RACINE,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={
+                **os.environ,
+                "DATABASE_URL": application,
+                "SECRET_KEY": secrets.token_urlsafe(48),
+                "ALLOWED_HOSTS": "testserver",
+                "HTTPS": "0",
+                "DEBUG": "0",
+            },
+        ).stdout
+        comptes[agent["profil"]] = json.loads(sortie.splitlines()[-1])["requetes"]
+    return comptes
 
 
 # --- load -----------------------------------------------------------------------------------
 
 
-def wrk(executable: str, serveur: Serveur, sessions: Path, mode: str, connexions: int, duree: int) -> dict:
-    fils = 2
-    sortie = subprocess.run(
+def lancer_wrk(executable: str, serveur: Serveur, script: Path, connexions: int, duree: int, env: dict):
+    fils = 2 if connexions >= 2 else 1
+    return subprocess.Popen(
         [
             executable,
             "-t",
@@ -352,17 +406,101 @@ def wrk(executable: str, serveur: Serveur, sessions: Path, mode: str, connexions
             "--timeout",
             "10s",
             "-s",
-            str(LUA),
+            str(script),
             serveur.base,
         ],
-        env={**os.environ, "SESSIONS": str(sessions), "MODE": mode, "FILS": str(fils)},
-        check=True,
-        capture_output=True,
+        env={**os.environ, "FILS": str(fils), **env},
+        stdout=subprocess.PIPE,
         text=True,
-    ).stdout
+    )
+
+
+def resultat_wrk(processus) -> dict:
+    sortie, _ = processus.communicate()
     mesure = json.loads(sortie.strip().splitlines()[-1])
     mesure["par_s"] = mesure["requetes"] / (mesure["duree_us"] / 1e6)
     return mesure
+
+
+def wrk(executable: str, serveur: Serveur, sessions: Path, mode: str, connexions: int, duree: int) -> dict:
+    return resultat_wrk(
+        lancer_wrk(executable, serveur, LUA, connexions, duree, {"SESSIONS": str(sessions), "MODE": mode})
+    )
+
+
+def ligne(titre: str, mesure: dict) -> str:
+    return (
+        f"{titre} : {mesure['par_s']:7.1f} req/s, p50 {mesure['p50_us'] / 1000:6.1f} ms, "
+        f"p95 {mesure['p95_us'] / 1000:6.1f} ms, p99 {mesure['p99_us'] / 1000:6.1f} ms, "
+        f"erreurs {mesure['erreurs_http']}+{mesure['erreurs_reseau']}"
+    )
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+def connecter_le_personnel(base: str, compte: dict) -> Navigateur:
+    """Password, then the second factor computed from the demo's TOTP key."""
+    from django_otp.oath import totp
+
+    navigateur = Navigateur(base)
+    _, page = navigateur.appeler("/gestion/login/")
+    identifiants = {"username": compte["username"], "password": compte["password"], "next": "/gestion/"}
+    statut, _ = navigateur.appeler("/gestion/login/", {"csrfmiddlewaretoken": navigateur.jeton(page), **identifiants})
+    _, page = navigateur.appeler("/gestion/verification/")
+    code = f"{totp(bytes.fromhex(compte['totp_key'])):06d}"
+    statut, _ = navigateur.appeler(
+        "/gestion/verification/", {"csrfmiddlewaretoken": navigateur.jeton(page), "jeton": code}
+    )
+    if statut != 302:
+        raise SystemExit(f"connexion du personnel refusée pour {compte['username']} ({statut})")
+    return navigateur
+
+
+def chronometrer(navigateur: Navigateur, adresse: str, fois: int) -> tuple[float, float]:
+    """(p50, slowest) in ms of `fois` reads of `adresse`, one after the other."""
+    durees = []
+    for _ in range(fois):
+        debut = time.perf_counter()
+        statut, _ = navigateur.appeler(adresse)
+        durees.append((time.perf_counter() - debut) * 1000)
+        if statut != 200:
+            raise SystemExit(f"{adresse} : {statut}")
+    return statistics.median(durees), max(durees)
+
+
+def recherches_de_l_officier(base: str, caisse: str) -> list[tuple[str, str]]:
+    sortie = subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import django, json; django.setup(); from benchmarks.journal import requetes_officier; "
+            f"print(json.dumps(requetes_officier({caisse!r})))",
+        ],
+        cwd=RACINE,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": f"{SERVEUR_PG}/{base}", "DJANGO_SETTINGS_MODULE": "cafpro.settings.dev"},
+    ).stdout
+    return [tuple(r) for r in json.loads(sortie.splitlines()[-1])]
+
+
+class TetesTenues:
+    """A transaction holding every strand of a Caf's journal chain, as a stuck session would."""
+
+    def __init__(self, base: str, caisse: str):
+        import psycopg
+
+        self.connexion = psycopg.connect(f"{SERVEUR_PG}/{base}")
+        self.connexion.execute(
+            "SELECT chaine FROM journal_tetechaine WHERE chaine = %s OR chaine LIKE %s FOR UPDATE",
+            [caisse, caisse + "~%"],
+        )
+
+    def liberer(self) -> None:
+        self.connexion.rollback()
+        self.connexion.close()
 
 
 def main() -> None:
@@ -375,54 +513,120 @@ def main() -> None:
     parser.add_argument("--tours", type=int, default=3)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--connexions", default="8,32")
-    parser.add_argument("--rapide", action="store_true", help="10 000 dossiers, 100 000 événements, tours de 5 s")
+    parser.add_argument("--rapide", action="store_true", help="20 000 dossiers, 200 000 événements, tours de 5 s")
     options = parser.parse_args()
     if options.rapide:
-        options.dossiers, options.evenements, options.duree, options.tours = 10_000, 100_000, 5, 2
+        options.dossiers, options.evenements, options.duree, options.tours = 20_000, 200_000, 5, 2
 
     sys.path.insert(0, str(RACINE))
     executable = wrk_disponible()
     demo = preparer_la_base(options.base, options.garder, options.dossiers, options.evenements)
     application = role_de_service(f"{SERVEUR_PG}/{options.base}")
     serveur = Serveur(application, options.workers)
+    rapport = []
+
+    def noter(texte: str) -> None:
+        etape(texte)
+        rapport.append(texte)
+
     try:
-        fichier = Path(f"/tmp/{options.base}-sessions.tsv")
-        ouverture = ouvrir_les_sessions(serveur, demo, options.base, fichier)
-        etape(
-            f"connexions : {ouverture['connexions_par_s']:.1f} par seconde (Argon2), {ouverture['sessions']} sessions"
-        )
+        ouverture = ouvrir_les_sessions(serveur, demo, options.base)
+        sessions = ouverture["sessions"]
+        tous = fichier_de_sessions(sessions, "tous")
+        noter(f"connexions (Argon2) : {ouverture['connexions_par_s']:.1f} par seconde ; {len(sessions)} sessions")
+
+        # 1. The portal against the baseline, interleaved round by round.
         resultats: dict[tuple[str, int], list[dict]] = {}
         for connexions in (int(c) for c in options.connexions.split(",")):
             for tour in range(options.tours):
                 for mode in ("portail", "minimal"):
-                    mesure = wrk(executable, serveur, fichier, mode, connexions, options.duree)
+                    mesure = wrk(executable, serveur, tous, mode, connexions, options.duree)
                     resultats.setdefault((mode, connexions), []).append(mesure)
-                    etape(
-                        f"{mode:8} c={connexions:<3} tour {tour + 1} : {mesure['par_s']:7.1f} req/s, "
-                        f"p50 {mesure['p50_us'] / 1000:5.1f} ms, p99 {mesure['p99_us'] / 1000:6.1f} ms, "
-                        f"erreurs {mesure['erreurs_http']}+{mesure['erreurs_reseau']}"
-                    )
+                    etape(ligne(f"{mode:8} c={connexions:<3} tour {tour + 1}", mesure))
+        noter("| cible | connexions | req/s (médiane des tours) | p50 | p95 | p99 | erreurs |")
+        noter("|---|---|---|---|---|---|---|")
+        medianes = {}
+        for (mode, connexions), mesures in resultats.items():
+            medianes[(mode, connexions)] = statistics.median(m["par_s"] for m in mesures)
+            q = {k: statistics.median(m[k] for m in mesures) / 1000 for k in ("p50_us", "p95_us", "p99_us")}
+            erreurs = sum(m["erreurs_http"] + m["erreurs_reseau"] for m in mesures)
+            noter(
+                f"| {mode} | {connexions} | {medianes[(mode, connexions)]:.0f} | {q['p50_us']:.1f} ms | "
+                f"{q['p95_us']:.1f} ms | {q['p99_us']:.1f} ms | {erreurs} |"
+            )
+        for connexions in sorted({c for _, c in medianes}):
+            ratio = medianes[("portail", connexions)] / medianes[("minimal", connexions)]
+            noter(f"portail / minimal à {connexions} connexions : {ratio:.0%}")
+        for profil, comptes in sorted(requetes_par_page(application, sessions).items(), key=lambda x: int(x[0][1:])):
+            noter(f"requêtes SQL par page, {profil} : " + ", ".join(f"{r} {n}" for r, n in comptes.items()))
+
+        # 2. The Responsable Sécurité's searches and the gestionnaire's lists, over HTTP.
+        officier = connecter_le_personnel(
+            serveur.base, next(c for c in demo["staff"] if c["username"] == "securite.131")
+        )
+        recherches = recherches_de_l_officier(options.base, "131")
+        noter(f"recherches du Responsable Sécurité (Caf 131, {len(recherches)} filtres, 20 lectures chacune) :")
+        pires = []
+        for titre, requete in recherches:
+            p50, pire = chronometrer(officier, f"/gestion/controle/journal/?{requete}", 20)
+            pires.append(pire)
+            noter(f"  {titre} : p50 {p50:.0f} ms, max {pire:.0f} ms")
+        noter(f"  la plus lente des {len(recherches) * 20} lectures : {max(pires):.0f} ms")
+        gestionnaire = connecter_le_personnel(
+            serveur.base, next(c for c in demo["staff"] if c["username"] == "gestion.131")
+        )
+        for titre, adresse in (
+            ("habilitations", "/gestion/habilitations/habilitation/"),
+            ("habilitations, recherche", "/gestion/habilitations/habilitation/?q=dupont"),
+            ("conventions", "/gestion/conventions/convention/"),
+        ):
+            p50, pire = chronometrer(gestionnaire, adresse, 10)
+            noter(f"liste d'administration, {titre} : p50 {p50:.0f} ms, max {pire:.0f} ms")
+
+        # 3. No screen starves another: the portal alone, then beside the officer's searches.
+        fichier_recherches = Path("/tmp/cafpro-banc-recherches.txt")
+        fichier_recherches.write_text("".join(r + "\n" for _, r in recherches))
+        seul = wrk(executable, serveur, tous, "portail", 8, options.duree)
+        portail = lancer_wrk(executable, serveur, LUA, 8, options.duree, {"SESSIONS": str(tous), "MODE": "portail"})
+        recherche = lancer_wrk(
+            executable,
+            serveur,
+            LUA_OFFICIER,
+            4,
+            options.duree,
+            {"RECHERCHES": str(fichier_recherches), "COOKIE": officier.en_tete_cookie()},
+        )
+        avec, officier_mesure = resultat_wrk(portail), resultat_wrk(recherche)
+        noter(ligne("charge mixte — portail seul, 8 connexions", seul))
+        noter(ligne("charge mixte — portail à côté des recherches", avec))
+        noter(ligne("charge mixte — recherches de l'officier, 4 connexions", officier_mesure))
+
+        # 4. No Caf stalls the others: every strand of Caf 131's chain held by a stuck transaction.
+        autres = [s for s in sessions if s["agent"]["caisse"] != "131"]
+        marseille = [s for s in sessions if s["agent"]["caisse"] == "131"]
+        if autres and marseille:
+            fichier_autres, fichier_131 = fichier_de_sessions(autres, "autres"), fichier_de_sessions(marseille, "131")
+            libre = wrk(executable, serveur, fichier_autres, "portail", 8, options.duree)
+            tenues = TetesTenues(options.base, "131")
+            try:
+                bloques = lancer_wrk(
+                    executable, serveur, LUA, 8, options.duree, {"SESSIONS": str(fichier_131), "MODE": "portail"}
+                )
+                servis = lancer_wrk(
+                    executable, serveur, LUA, 8, options.duree, {"SESSIONS": str(fichier_autres), "MODE": "portail"}
+                )
+                bloques_mesure, servis_mesure = resultat_wrk(bloques), resultat_wrk(servis)
+            finally:
+                tenues.liberer()
+            noter(ligne("verrou tenu — autres Caf, sans verrou", libre))
+            noter(ligne("verrou tenu — autres Caf, chaîne de la 131 tenue", servis_mesure))
+            noter(ligne("verrou tenu — agents de la 131 (refusés après 2 s)", bloques_mesure))
         memoire = serveur.memoire_des_workers()
     finally:
         serveur.arreter()
-
-    print("\n| cible | connexions | req/s (médiane des tours) | p50 | p95 | p99 | erreurs |")
-    print("|---|---|---|---|---|---|---|")
-    medianes = {}
-    for (mode, connexions), mesures in resultats.items():
-        par_s = statistics.median(m["par_s"] for m in mesures)
-        medianes[(mode, connexions)] = par_s
-        p = {k: statistics.median(m[k] for m in mesures) / 1000 for k in ("p50_us", "p95_us", "p99_us")}
-        erreurs = sum(m["erreurs_http"] + m["erreurs_reseau"] for m in mesures)
-        print(
-            f"| {mode} | {connexions} | {par_s:.0f} | {p['p50_us']:.1f} ms | {p['p95_us']:.1f} ms | "
-            f"{p['p99_us']:.1f} ms | {erreurs} |"
-        )
-    for connexions in sorted({c for _, c in medianes}):
-        ratio = medianes[("portail", connexions)] / medianes[("minimal", connexions)]
-        print(f"\nportail / minimal à {connexions} connexions : {ratio:.0%}")
-    print(f"\nmémoire des workers (RSS) : {', '.join(f'{m:.0f}' for m in memoire)} Mo")
-    print(f"connexions (Argon2) : {ouverture['connexions_par_s']:.1f} par seconde")
+    noter(f"mémoire des workers (pic de RSS) : {', '.join(f'{m:.0f}' for m in memoire)} Mo")
+    print("\n".join(["", "Résumé", *rapport]))
+    Path("/tmp/cafpro-banc-resume.txt").write_text("\n".join(rapport) + "\n")
 
 
 if __name__ == "__main__":

@@ -140,14 +140,18 @@ def _ecrire(evenement: dict, requetes: RequestFactory) -> None:
     enregistrer(**evenement, request=requetes.get("/", REMOTE_ADDR=adresse))
 
 
-def journal_de_demo() -> int:
-    """Write the demo month once (reruns add nothing); return the number of events written."""
+def journal_de_demo(identifiants: list[str]) -> int:
+    """Write the demo month of its agents (`identifiants`) once (reruns add nothing); return the
+    number of events written. Only the demo's own agents: a base may hold others (a benchmark's
+    thousands of habilitations, benchmarks/banc.py), whose month is not the demo's to invent."""
     if Evenement.objects.filter(details__demo=True).exists():
         return 0
     aleatoire = random.Random("cafpro-demo-journal")
     aujourd_hui = timezone.localdate()
     actives = (
-        Habilitation.objects.filter(etat=EtatHabilitation.ACTIVE, mot_de_passe_provisoire_le__isnull=True)
+        Habilitation.objects.filter(
+            etat=EtatHabilitation.ACTIVE, mot_de_passe_provisoire_le__isnull=True, user__username__in=identifiants
+        )
         .select_related("convention__caisse", "user")
         .order_by("pk")
     )

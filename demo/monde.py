@@ -25,7 +25,7 @@ def construire(dossiers_generes: int = DOSSIERS_GENERES) -> dict:
     staff = personnel(caisses)
     dossiers = dossiers_de_demo(caisses, dossiers_generes)
     # A month of journal des accès for the Responsables Sécurité's screens (written once).
-    journal_de_demo()
+    journal_de_demo([h["identifiant"] for h in habilitations])
     return {"habilitations": habilitations, "staff": staff, "dossiers": dossiers}
 
 
