@@ -44,9 +44,11 @@ class ResultatConnexion:
 
 
 @functools.cache
+@functools.cache
 def hash_factice() -> str:
     # Checked against when there is no real password to check, so that every answer
-    # costs one Argon2 verification (Django ticket 20760).
+    # costs one Argon2 verification (Django ticket 20760): made once per process, or an
+    # unknown identifiant would cost a hash more than a known one.
     return make_password("cafpro-mot-de-passe-factice")
 
 

@@ -171,7 +171,8 @@ LOGIN_URL = "session_expiree"
 LOGIN_REDIRECT_URL = "portail"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at a worker's memory (habilitations/hachage.py).
+    "habilitations.hachage.Argon2Cafpro",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
