@@ -154,7 +154,7 @@ def port_libre() -> int:
 
 
 class Serveur:
-    def __init__(self, url_application: str, workers: int):
+    def __init__(self, url_application: str, workers: int, threads: int):
         self.port = port_libre()
         self.env = {
             **os.environ,
@@ -175,6 +175,8 @@ class Serveur:
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(workers),
+                "--threads",
+                str(threads),
                 "--timeout",
                 "30",
                 "--log-level",
@@ -511,7 +513,9 @@ def main() -> None:
     parser.add_argument("--evenements", type=int, default=10_000_000)
     parser.add_argument("--duree", type=int, default=15, help="secondes par tour et par cible")
     parser.add_argument("--tours", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="workers du portail")
+    parser.add_argument("--threads", type=int, default=4, help="fils par worker (gunicorn gthread)")
+    parser.add_argument("--workers-personnel", type=int, default=2, help="workers de l'espace /gestion/")
     parser.add_argument("--connexions", default="8,32")
     parser.add_argument("--rapide", action="store_true", help="20 000 dossiers, 200 000 événements, tours de 5 s")
     options = parser.parse_args()
@@ -522,7 +526,10 @@ def main() -> None:
     executable = wrk_disponible()
     demo = preparer_la_base(options.base, options.garder, options.dossiers, options.evenements)
     application = role_de_service(f"{SERVEUR_PG}/{options.base}")
-    serveur = Serveur(application, options.workers)
+    # Two pools, as in production behind the load balancer: the partners' portal, and the staff
+    # area (/gestion/), so that an officer's search or an export never takes a partner's worker.
+    serveur = Serveur(application, options.workers, options.threads)
+    personnel = Serveur(application, options.workers_personnel, options.threads)
     rapport = []
 
     def noter(texte: str) -> None:
@@ -562,7 +569,7 @@ def main() -> None:
 
         # 2. The Responsable Sécurité's searches and the gestionnaire's lists, over HTTP.
         officier = connecter_le_personnel(
-            serveur.base, next(c for c in demo["staff"] if c["username"] == "securite.131")
+            personnel.base, next(c for c in demo["staff"] if c["username"] == "securite.131")
         )
         recherches = recherches_de_l_officier(options.base, "131")
         noter(f"recherches du Responsable Sécurité (Caf 131, {len(recherches)} filtres, 20 lectures chacune) :")
@@ -573,7 +580,7 @@ def main() -> None:
             noter(f"  {titre} : p50 {p50:.0f} ms, max {pire:.0f} ms")
         noter(f"  la plus lente des {len(recherches) * 20} lectures : {max(pires):.0f} ms")
         gestionnaire = connecter_le_personnel(
-            serveur.base, next(c for c in demo["staff"] if c["username"] == "gestion.131")
+            personnel.base, next(c for c in demo["staff"] if c["username"] == "gestion.131")
         )
         for titre, adresse in (
             ("habilitations", "/gestion/habilitations/habilitation/"),
@@ -590,7 +597,7 @@ def main() -> None:
         portail = lancer_wrk(executable, serveur, LUA, 8, options.duree, {"SESSIONS": str(tous), "MODE": "portail"})
         recherche = lancer_wrk(
             executable,
-            serveur,
+            personnel,
             LUA_OFFICIER,
             4,
             options.duree,
@@ -621,9 +628,10 @@ def main() -> None:
             noter(ligne("verrou tenu — autres Caf, sans verrou", libre))
             noter(ligne("verrou tenu — autres Caf, chaîne de la 131 tenue", servis_mesure))
             noter(ligne("verrou tenu — agents de la 131 (refusés après 2 s)", bloques_mesure))
-        memoire = serveur.memoire_des_workers()
+        memoire = serveur.memoire_des_workers() + personnel.memoire_des_workers()
     finally:
         serveur.arreter()
+        personnel.arreter()
     noter(f"mémoire des workers (pic de RSS) : {', '.join(f'{m:.0f}' for m in memoire)} Mo")
     print("\n".join(["", "Résumé", *rapport]))
     Path("/tmp/cafpro-banc-resume.txt").write_text("\n".join(rapport) + "\n")

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
@@ -99,6 +99,15 @@ def _tete_libre(noms: list[str]) -> TeteChaine | None:
     return TeteChaine.objects.select_for_update(skip_locked=True).filter(chaine__in=noms).order_by("chaine").first()
 
 
+def _attente_courte() -> None:
+    """Every strand busy: an append takes milliseconds, so a longer wait means a transaction stuck
+    on the Caf's heads. Give up soon (CAFPRO_JOURNAL_ATTENTE_MS): a request waiting here holds a
+    worker that the other Cafs' agents need (issue 17, benchmarks/banc.py)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as curseur:
+            curseur.execute(f"SET LOCAL lock_timeout = '{int(settings.CAFPRO_JOURNAL_ATTENTE_MS)}ms'")
+
+
 def ajouter(evenement: Evenement) -> Evenement:
     """Insert `evenement` at the end of a free strand of its Caisse's chains, under a lock on that
     strand's head."""
@@ -109,7 +118,10 @@ def ajouter(evenement: Evenement) -> Evenement:
             # The Caf's first event ever (its strands are made, or found made meanwhile), or every
             # strand busy: then wait for one, as long as the lock timeout allows.
             TeteChaine.objects.bulk_create([TeteChaine(chaine=nom) for nom in noms], ignore_conflicts=True)
-            tete = _tete_libre(noms) or TeteChaine.objects.select_for_update().get(chaine=random.choice(noms))
+            tete = _tete_libre(noms)
+            if tete is None:
+                _attente_courte()
+                tete = TeteChaine.objects.select_for_update().get(chaine=random.choice(noms))
         evenement.brin = caisse_et_brin(tete.chaine)[1]
         evenement.rang = tete.rang + 1
         evenement.empreinte = empreinte(tete.empreinte, {c: getattr(evenement, c) for c in CHAMPS})

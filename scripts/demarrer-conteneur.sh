@@ -42,4 +42,9 @@ if [ "$#" -gt 0 ]; then
   exec "$@"
 fi
 # --timeout 30: above every database wait the settings bound (statement 10 s, lock 2 s).
-exec gunicorn cafpro.wsgi:application --bind 0.0.0.0:8000 --workers "${GUNICORN_WORKERS:-3}" --timeout 30 --access-logfile -
+# Threads: a request waiting on the database (a Caf's journal strands held, a slow search) holds
+# one thread, not a whole worker, so the others keep serving (issue 17, docs/performance.md).
+# Run the staff area (/gestion/) in a pool of its own behind the load balancer, so that its
+# searches and exports never take the partners' workers (docs/deploiement.md).
+exec gunicorn cafpro.wsgi:application --bind 0.0.0.0:8000 --workers "${GUNICORN_WORKERS:-3}" \
+  --threads "${GUNICORN_THREADS:-4}" --timeout 30 --access-logfile -

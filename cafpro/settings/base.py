@@ -279,6 +279,8 @@ CAFPRO_JOURNAL_RETENTION_MIN_JOURS = env_int("CAFPRO_JOURNAL_RETENTION_MIN_JOURS
 CAFPRO_JOURNAL_CLE = os.environ.get("CAFPRO_JOURNAL_CLE", "")
 # Chains per Caisse (journal/chaine.py): as many of its agents append to the journal at once.
 CAFPRO_JOURNAL_BRINS = env_int("CAFPRO_JOURNAL_BRINS", 8)
+# How long an append waits when every strand of its Caisse is held (journal/chaine.py).
+CAFPRO_JOURNAL_ATTENTE_MS = env_int("CAFPRO_JOURNAL_ATTENTE_MS", 500)
 # Caf staff: failed admin logins before a block, lifted by a colleague or after the delay (s).
 CAFPRO_STAFF_MAX_ECHECS = env_int("CAFPRO_STAFF_MAX_ECHECS", 5)
 CAFPRO_STAFF_LOCK_SECONDS = env_int("CAFPRO_STAFF_LOCK_SECONDS", 900)
