@@ -23,10 +23,10 @@ import re
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from multiprocessing import get_context
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import IO
 
@@ -164,7 +164,7 @@ class Chargement:
         self.progression = Progression(progression, taille)
         self.postgresql = connection.vendor == "postgresql"
         self.processus = processus if self.postgresql else 0
-        self.ouvriers = None  # the pool of workers, while the file is read
+        self.ouvriers: Pool | None = None  # the workers, from the first batch to parse
         # Batches sent to the workers and not yet written: (their result, keys of the changed
         # dossiers, number of new ones), in the file's order.
         self.en_cours: deque = deque()
@@ -181,9 +181,7 @@ class Chargement:
         numeros = enumerate(self.lignes, start=1)
         self.en_tete(numeros)
         self.preparer_base()
-        # Forked after the transaction began: the workers never touch its connection, and leave
-        # by os._exit (or are killed) without closing it.
-        with get_context("fork").Pool(self.processus) if self.processus else nullcontext() as self.ouvriers:
+        try:
             lot: list[Entree] = []
             for numero, ligne in numeros:
                 ligne = ligne.strip()
@@ -203,6 +201,10 @@ class Chargement:
                 self.ecrire_lot(lot)
             while self.en_cours:
                 self.ecrire_prepare(*self.en_cours.popleft())
+        finally:
+            if self.ouvriers is not None:
+                self.ouvriers.terminate()  # done, or stopped by a refusal: nothing left to wait for
+                self.ouvriers.join()
         self.terminer_base()
         self.progression.avancer(self.brut.tell(), self.bilan.dossiers, fin=True)
         return self.bilan
@@ -295,9 +297,14 @@ class Chargement:
                     entree.pk = pk
         cles = [e.pk for e in modifies]
         arguments = (a_ecrire, len(nouveaux), self.indices, self.bilan.initial)
-        if self.ouvriers is None:
+        if not self.processus:
             self.ecrire_prepare(preparer_copy(*arguments), cles)
             return
+        if self.ouvriers is None:
+            # Started at the first batch to parse (none when every line is unchanged), forked
+            # after the transaction began: they never touch its connection, and leave by
+            # os._exit (or are killed) without closing it.
+            self.ouvriers = get_context("fork").Pool(self.processus)
         self.en_cours.append((self.ouvriers.apply_async(preparer_copy, arguments), cles))
         while len(self.en_cours) > AVANCE * self.processus:
             self.ecrire_prepare(*self.en_cours.popleft())
