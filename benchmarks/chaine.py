@@ -12,7 +12,6 @@ The base (default cafpro_banc_chaine) is created and migrated if missing.
 
 import argparse
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -60,15 +59,9 @@ def main() -> None:
     parser.add_argument("--duree", type=float, default=10)
     parser.add_argument("--tours", type=int, default=3)
     options = parser.parse_args()
-    serveur, base = options.url.rsplit("/", 1)
-    existe = subprocess.run(
-        ["psql", f"{serveur}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{base}'"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not existe:
-        subprocess.run(["psql", f"{serveur}/postgres", "-qc", f"CREATE DATABASE {base}"], check=True)
+    from benchmarks.journal import preparer_base
+
+    preparer_base(options.url, recharger=False)
     os.environ.update(DATABASE_URL=options.url, DJANGO_SETTINGS_MODULE="cafpro.settings.dev")
     import django
 
