@@ -150,7 +150,10 @@ class Personne(models.Model):
 class Droit(models.Model):
     """A month of right to one prestation (rubrique Droits, 01-…)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="droits")
+    # No index on the key alone, here and in the other histories read by (dossier, date): their
+    # composite index starts with it, and a second one cost every write and a fifth of the
+    # feed's index rebuild (docs/alimentation.md).
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="droits", db_index=False)
     mois = models.DateField("mois d'effet du droit")  # always the 1st of the month
     prestation = models.CharField("prestation", max_length=5, choices=Prestation.choices)
     montant = models.DecimalField("montant du droit", max_digits=9, decimal_places=2)
@@ -185,7 +188,7 @@ class NaturePaiement(models.TextChoices):
 class Paiement(models.Model):
     """One prestation in one payment (rubrique Paiements, 01-… and 02-… annexe 3)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="paiements")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="paiements", db_index=False)
     date_paiement = models.DateField("date de traitement ou d'émission")
     etat = models.CharField("état", max_length=10, choices=EtatPaiement.choices)
     type = models.CharField("type", max_length=12, choices=TypePaiement.choices)
@@ -223,7 +226,7 @@ class AideLogement(models.TextChoices):
 class Logement(models.Model):
     """A dwelling of the household; `date_fin` is empty for the current one."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="logements")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="logements", db_index=False)
     adresse = models.CharField("adresse", max_length=200)
     type_occupation = models.CharField("type d'occupation", max_length=15, choices=TypeOccupation.choices)
     date_debut = models.DateField("début d'occupation")
@@ -254,7 +257,7 @@ class Logement(models.Model):
 class Ressource(models.Model):
     """Resources of one person, for a year or a quarter (rubrique Ressources, 01-…)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="ressources")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="ressources", db_index=False)
     annee = models.PositiveSmallIntegerField("année")
     trimestre = models.PositiveSmallIntegerField("trimestre", null=True, blank=True, help_text="Vide : annuelles.")
     type_personne = models.CharField("type de personne", max_length=20)
@@ -308,7 +311,7 @@ class SensCourrier(models.TextChoices):
 class Courrier(models.Model):
     """A letter in or out, from the Caf's mail tracking application (SDP, 01-…)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="courriers")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="courriers", db_index=False)
     sens = models.CharField("sens", max_length=6, choices=SensCourrier.choices)
     type_courrier = models.CharField("type", max_length=100)
     date = models.DateField("date de réception ou d'envoi")
@@ -329,7 +332,7 @@ class NatureQuotient(models.TextChoices):
 
 
 class QuotientFamilial(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="quotients")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="quotients", db_index=False)
     nature = models.CharField("nature", max_length=4, choices=NatureQuotient.choices)
     mois = models.DateField("mois")
     montant = models.DecimalField("montant", max_digits=8, decimal_places=2)
