@@ -41,7 +41,6 @@ RACINE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SERVEUR_PG = "postgres://postgres@127.0.0.1:5432"
 LUA = RACINE / "benchmarks" / "serveur" / "charge.lua"
-LUA_OFFICIER = RACINE / "benchmarks" / "serveur" / "officier.lua"
 SESSIONS_PAR_AGENT = 4
 
 
@@ -310,13 +309,17 @@ def ouvrir_les_sessions(serveur: Serveur, demo: dict, base: str) -> dict:
         f"{', '.join(sorted({a['profil'] for a in agents}, key=lambda p: int(p[1:])))})"
     )
     debut = time.monotonic()
+    # Agents side by side, but each agent's logins one after the other: the lockout counts an
+    # attempt before checking it (so that parallel guesses get three tries, not a hundred), and
+    # four logins of one identifiant at the same instant lock it.
     with ThreadPoolExecutor(4) as groupe:
-        navigateurs = list(
-            groupe.map(
-                lambda a: (a, connecter(serveur.base, a["identifiant"], a["password"])),
-                [a for a in agents for _ in range(SESSIONS_PAR_AGENT)],
-            )
+        par_agent = groupe.map(
+            lambda a: [
+                (a, connecter(serveur.base, a["identifiant"], a["password"])) for _ in range(SESSIONS_PAR_AGENT)
+            ],
+            agents,
         )
+        navigateurs = [session for sessions in par_agent for session in sessions]
     connexions = len(navigateurs) / (time.monotonic() - debut)
     candidats: dict[str, list[str]] = {}
     sessions, ecartes = [], set()
@@ -601,10 +604,10 @@ def main() -> None:
         recherche = lancer_wrk(
             executable,
             personnel,
-            LUA_OFFICIER,
+            LUA,
             4,
             options.duree,
-            {"RECHERCHES": str(fichier_recherches), "COOKIE": officier.en_tete_cookie()},
+            {"MODE": "officier", "RECHERCHES": str(fichier_recherches), "COOKIE": officier.en_tete_cookie()},
         )
         avec, officier_mesure = resultat_wrk(portail), resultat_wrk(recherche)
         noter(ligne("charge mixte — portail seul, 8 connexions", seul))

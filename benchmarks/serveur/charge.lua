@@ -1,6 +1,7 @@
--- wrk script of benchmarks/serveur: many signed-in sessions, each agent looking up a random dossier
+-- wrk script of benchmarks/banc.py: many signed-in sessions, each agent looking up a random dossier
 -- of his scope (POST /portail/consulter/) then reading rubriques of his profile, or (MODE=minimal)
--- the baseline's one URL with the same sessions.
+-- the baseline's one URL with the same sessions, or (MODE=officier) the Responsable Sécurité's
+-- searches of the journal: one session (COOKIE), the query strings of the file RECHERCHES.
 -- The sessions file has one line per session: cookie<TAB>csrf<TAB>numero:cp,numero:cp…<TAB>rubrique,rubrique…
 
 local fils = {}
@@ -21,6 +22,13 @@ end
 function init(args)
   local nombre_fils = tonumber(os.getenv("FILS") or "1")
   mode = os.getenv("MODE") or "portail"
+  math.randomseed(os.time() + numero_fil * 7919)
+  if mode == "officier" then
+    cookie = os.getenv("COOKIE")
+    recherches = {}
+    for ligne in io.lines(os.getenv("RECHERCHES")) do table.insert(recherches, ligne) end
+    return
+  end
   lectures = tonumber(os.getenv("LECTURES") or "4")
   sessions = {}
   local i = 0
@@ -35,10 +43,12 @@ function init(args)
     end
     i = i + 1
   end
-  math.randomseed(os.time() + numero_fil * 7919)
 end
 
 function request()
+  if mode == "officier" then
+    return wrk.format("GET", "/gestion/controle/journal/?" .. recherches[math.random(#recherches)], { Cookie = cookie })
+  end
   local s = sessions[math.random(#sessions)]
   if mode == "minimal" then
     return wrk.format("GET", "/banc/minimal/", { Cookie = s.cookie })
