@@ -116,7 +116,7 @@ def ajouter(evenement: Evenement) -> Evenement:
         tete = _tete_libre(noms)
         if tete is None:
             # The Caf's first event ever (its strands are made, or found made meanwhile), or every
-            # strand busy: then wait for one, as long as the lock timeout allows.
+            # strand busy: then wait for one, briefly (_attente_courte).
             TeteChaine.objects.bulk_create([TeteChaine(chaine=nom) for nom in noms], ignore_conflicts=True)
             tete = _tete_libre(noms)
             if tete is None:
