@@ -127,8 +127,11 @@ class RechercheForm(_FiltresDuJournal):
 
     def __init__(self, *args, caisse, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partenaire"].queryset = Partenaire.objects.filter(caisse=caisse).order_by("raison_sociale")
-        self.fields["convention"].queryset = Convention.objects.filter(caisse=caisse).order_by("numero")
+        # Only what the lists show (their __str__) and choose by: hundreds of each in a large Caf.
+        partenaires = Partenaire.objects.filter(caisse=caisse).only("public_id", "raison_sociale")
+        self.fields["partenaire"].queryset = partenaires.order_by("raison_sociale")
+        conventions = Convention.objects.filter(caisse=caisse).only("public_id", "numero", "profil")
+        self.fields["convention"].queryset = conventions.order_by("numero")
         self.fields["profil"].choices = VIDE + profil_choices()
 
 
