@@ -2,10 +2,11 @@
 gunicorn or the network), and how many SQL statements it costs, on the database of DATABASE_URL
 (SQLite by default): an agent of Caf 131 (T1) reading a documented dossier, N times each page.
 
-    .venv/bin/python benchmarks/consultation.py [--n 200]
+    .venv/bin/python benchmarks/consultation.py [--n 200] [--profil paiements]
 
-Issue 17's HTTP benchmark (gunicorn, a load generator, the minimal-work baseline) is still to
-write: this one measures the Python and SQL cost of a page, which that throughput follows.
+Issue 17's HTTP benchmark is benchmarks/banc.py (gunicorn, wrk, the minimal-work baseline):
+this one measures the Python and SQL cost of a page, which that throughput follows, and with
+--profil shows where it goes (cProfile).
 """
 
 import argparse
@@ -36,6 +37,11 @@ def compter_les_requetes(connection, appel) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=200)
+    parser.add_argument(
+        "--profil",
+        metavar="RUBRIQUE",
+        help="profile N reads of this rubrique with cProfile and print where the time goes",
+    )
     options = parser.parse_args()
 
     import django
@@ -61,6 +67,9 @@ def main() -> None:
         client.force_login(agent.user)
         client.post("/portail/consulter/", {"numero_allocataire": "1000001"})
         print(f"{connection.vendor}, {options.n} pages chacune")
+        if options.profil:
+            profiler(client, f"/portail/dossier/{options.profil}/", options.n)
+            return
         for rubrique in RUBRIQUES:
             adresse = f"/portail/dossier/{rubrique}/"
             client.get(adresse)
@@ -78,6 +87,23 @@ def main() -> None:
             )
     finally:
         runner.teardown_databases(anciennes)
+
+
+def profiler(client, adresse: str, n: int) -> None:
+    """cProfile over n reads of one page: the functions that cost the most, by own time and
+    by cumulated time."""
+    import cProfile
+    import pstats
+
+    client.get(adresse)
+    profil = cProfile.Profile()
+    profil.enable()
+    for _ in range(n):
+        client.get(adresse)
+    profil.disable()
+    stats = pstats.Stats(profil).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(60)
 
 
 if __name__ == "__main__":
