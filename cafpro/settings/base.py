@@ -145,6 +145,19 @@ def base_de_donnees(url: str) -> dict:
             options=" ".join(f"-c {nom}={valeur}" for nom, valeur in reglages_pg.items()),
             connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT_S", 5),
         )
+    elif reglages["ENGINE"] == "django.db.backends.sqlite3":
+        # The embedded file serves several requests at once (runserver's threads, issue 15: eleven
+        # agents logging in together got eight "database is locked" 500s). WAL lets readers go on
+        # while one connection writes; IMMEDIATE takes the write lock when a transaction begins, so
+        # that a transaction never fails to upgrade its read into a write (SQLite answers that at
+        # once, without waiting) and a Caf's journal chain head is read and moved by one writer at a
+        # time (journal/chaine.py: SQLite ignores SELECT … FOR UPDATE); the others wait for the
+        # lock, up to the timeout, instead of failing.
+        reglages.setdefault("OPTIONS", {}).update(
+            transaction_mode="IMMEDIATE",
+            timeout=env_int("DATABASE_SQLITE_TIMEOUT_S", 30),
+            init_command="PRAGMA journal_mode=WAL",
+        )
     return reglages
 
 
