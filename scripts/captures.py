@@ -11,9 +11,17 @@ DATABASE_URL must point at the server's database). For example, on a scratch dat
     .venv/bin/python manage.py runserver 127.0.0.1:8765 --noreload &
     .venv/bin/python scripts/captures.py --url http://127.0.0.1:8765
 
-By default it takes every screenshot; --seulement-controle takes only the access control's
-(09 to 11), signed in at /gestion/ as the Responsable Sécurité of Caf 131 with his password
-and his TOTP code, both from `manage.py demo --json`.
+By default it takes every screenshot; --seulement portail, gestion or controle takes one part
+(--seulement-controle is --seulement controle). The staff's screenshots sign in at /gestion/ as
+the gestionnaire or the Responsable Sécurité of Caf 131, with the password and TOTP code that
+`manage.py demo --json` gives.
+
+The guides in docs/guides/ embed these images. What the script writes to the database, besides
+the journal's events of its own logins and consultations: one lot of documents for the
+convention 2018-001 (13, the action « Éditer la convention… », documents being append-only).
+It submits no other admin action: the password, suspension and surveillance forms are
+photographed before they are sent. The warning before the idle timeout (17) is reached by
+moving the browser's clock forward (Playwright's clock), not by waiting ten minutes.
 """
 
 import argparse
@@ -35,8 +43,13 @@ HAUTEUR = 800
 ATTENTE_MS = 15_000
 # Very long pages (50 rows of the journal) are cut at this height.
 HAUTEUR_MAX = 2000
-# The Responsable Sécurité whose Caf the access-control screenshots show.
+# The Caf whose gestionnaire and Responsable Sécurité the staff's screenshots show.
 CAISSE_CONTROLE = "131"
+# The convention whose admin pages and documents are shown (Métropole Aix-Marseille-Provence, T13).
+CONVENTION_GESTION = "2018-001"
+# Seconds left on the idle countdown when the warning is photographed.
+RESTE_AVANT_FIN_S = 45
+PARTIES = ("portail", "gestion", "controle")
 PAS_TOTP = 30
 
 
@@ -67,11 +80,23 @@ class Demo:
         self.dossiers = monde["dossiers"]
         self.staff = monde.get("staff", [])
 
-    def responsable_securite(self, caisse: str) -> dict:
+    def membre(self, role: str, caisse: str) -> dict:
         for s in self.staff:
-            if s["role"] == "securite" and s["caisse"] == caisse:
+            if s["role"] == role and s["caisse"] == caisse:
                 return s
-        sys.exit(f"Aucun Responsable Sécurité de démonstration pour la Caf {caisse} dans « manage.py demo --json ».")
+        sys.exit(f"Aucun compte « {role} » de démonstration pour la Caf {caisse} dans « manage.py demo --json ».")
+
+    def responsable_securite(self, caisse: str) -> dict:
+        return self.membre("securite", caisse)
+
+    def gestionnaire(self, caisse: str) -> dict:
+        return self.membre("gestionnaire", caisse)
+
+    def dossier_du_cas(self, caisse: str, cas: str) -> str:
+        for d in self.dossiers:
+            if d["caisse"] == caisse and d["cas"] == cas:
+                return d["numero"]
+        sys.exit(f"Aucun dossier « {cas} » de démonstration pour la Caf {caisse}.")
 
     def habilitation(self, profil: str, portee: str | None = None) -> dict:
         for h in self.habilitations:
@@ -198,16 +223,70 @@ class Captures:
         finally:
             contexte.close()
 
+    @staticmethod
+    def fermer_la_barre(page) -> None:
+        """The admin's navigation sidebar would push the tables past the 1280 pixels: closed once
+        (the browser remembers it for the context)."""
+        if page.locator("#nav-sidebar").is_visible():
+            page.locator("#toggle-nav-sidebar").click()
+            page.locator("#nav-sidebar").wait_for(state="hidden")
+
+    @staticmethod
+    def action_de_liste(page, liste: str, recherche: str, action: str) -> None:
+        """An admin list searched, its first row ticked and one of its actions chosen."""
+        page.goto(f"{liste}?q={recherche}")
+        page.locator("#result_list tbody input.action-select").first.check()
+        page.locator("select[name=action]").select_option(action)
+        page.locator("button[name=index]").click()
+        page.wait_for_load_state()
+
+    def gestion(self, demo: Demo) -> None:
+        """12, 13, 18 to 21: the gestionnaire's administration of Caf 131."""
+        habilitations = "/gestion/habilitations/habilitation/"
+        conventions = "/gestion/conventions/convention/"
+        t13 = demo.habilitation("T13", "locale")
+        with self.session_gestion(demo.gestionnaire(CAISSE_CONTROLE), "/gestion/") as page:
+            # 12: the home page, « À faire aujourd'hui » first.
+            page.goto("/gestion/")
+            page.locator("#a-faire-demandes").wait_for()
+            self.prendre(page, "12-accueil-gestionnaire.png")
+
+            # 18: the habilitations of the Caf, with the filters and the actions.
+            page.goto(habilitations)
+            self.fermer_la_barre(page)
+            page.locator("#result_list").wait_for()
+            self.prendre(page, "18-liste-habilitations.png")
+
+            # 19: one habilitation's page (the T13 agent of the demo).
+            page.goto(f"{habilitations}?q={t13['identifiant']}")
+            page.locator("#result_list tbody tr th a").first.click()
+            page.wait_for_url(re.compile(r"/habilitation/[^/]+/change/"))
+            self.prendre(page, "19-fiche-habilitation.png")
+
+            # 20: « Programmer un nouveau mot de passe » for that agent: its page, not submitted.
+            self.action_de_liste(page, habilitations, t13["identifiant"], "programmer_mots_de_passe")
+            page.locator("input[name=appliquer]").wait_for()
+            self.prendre(page, "20-nouveau-mot-de-passe.png")
+
+            # 21: a convention's page: scope, signatures and duration, its end.
+            page.goto(f"{conventions}?q={CONVENTION_GESTION}")
+            page.locator("#result_list tbody tr th a").first.click()
+            page.wait_for_url(re.compile(r"/convention/[^/]+/change/"))
+            self.prendre(page, "21-fiche-convention.png")
+
+            # 13: « Éditer la convention… »: the lot of documents issued (kept, append-only).
+            self.action_de_liste(page, conventions, CONVENTION_GESTION, "editer_convention")
+            page.wait_for_url(re.compile(r"/gestion/documents/lot/"))
+            self.prendre(page, "13-documents-emis.png")
+
     def controle(self, demo: Demo) -> None:
-        """09 to 11: the journal des accès, the indicators and a habilitation's timeline."""
+        """09 to 11, 22 to 24: the journal des accès, the indicators, a habilitation's timeline,
+        a dossier's consultations, the unknown identifiants, a surveillance's form."""
         journal = "/gestion/controle/journal/"
         with self.session_gestion(demo.responsable_securite(CAISSE_CONTROLE), journal) as page:
-            # 09: the journal filtered on the consultations of dossiers. The admin's navigation
-            # sidebar would push the tables past the 1280 pixels: closed once (it stays closed).
+            # 09: the journal filtered on the consultations of dossiers.
             page.goto(journal)
-            if page.locator("#nav-sidebar").is_visible():
-                page.locator("#toggle-nav-sidebar").click()
-                page.locator("#nav-sidebar").wait_for(state="hidden")
+            self.fermer_la_barre(page)
             page.get_by_label("Événement").select_option(label="consultation")
             page.get_by_role("button", name="Rechercher").click()
             page.wait_for_url(re.compile(r"genre=consultation"))
@@ -224,6 +303,22 @@ class Captures:
             page.goto("/gestion/controle/indicateurs/")
             page.locator("table#indicateurs").wait_for()
             self.prendre(page, "10-indicateurs.png")
+
+            # 22: who consulted the complete dossier of the Caf.
+            numero = demo.dossier(CAISSE_CONTROLE)
+            page.goto(f"/gestion/controle/journal/dossier/?numero={numero}")
+            page.locator("table#evenements").wait_for()
+            self.prendre(page, "22-qui-a-consulte.png")
+
+            # 23: the failed logins on identifiants that belong to no Caf.
+            page.goto("/gestion/controle/journal/identifiants-inconnus/")
+            page.locator("#filtres").wait_for()
+            self.prendre(page, "23-identifiants-inconnus.png")
+
+            # 24: putting under surveillance: the form, not submitted.
+            page.goto("/gestion/controle/surveillances/nouvelle/")
+            page.get_by_label("Motif").wait_for()
+            self.prendre(page, "24-mise-sous-surveillance.png")
 
     def tout(self, demo: Demo) -> None:
         # 01: the login page.
@@ -246,6 +341,11 @@ class Captures:
             self.prendre(page, "03-paiements-t13.png")
             page.emulate_media(media="print")
             self.prendre(page, "07-impression-t13.png")
+            page.emulate_media(media="screen")
+            # 14: the password change the menu offers (the same page a first login must pass).
+            page.get_by_role("link", name="Changer de mot de passe").click()
+            page.wait_for_url(re.compile(r"/mot-de-passe/$"))
+            self.prendre(page, "14-changement-mot-de-passe.png")
 
         # 04: Famille for a T1 agent (travailleur social).
         t1 = demo.habilitation("T1", "locale")
@@ -253,6 +353,11 @@ class Captures:
             self.consulter(page, demo.dossier(t1["caisse"]), "paiements")
             self.onglet(page, "Famille", "famille")
             self.prendre(page, "04-famille-t1.png")
+            # 16: a dossier whose allocataire opposed the sharing of his data (T1 to T3).
+            page.locator("#menu-numero_allocataire").fill(demo.dossier_du_cas(t1["caisse"], "opposition"))
+            page.get_by_role("button", name="Consulter").click()
+            page.locator("#erreurs-consultation").wait_for()
+            self.prendre(page, "16-opposition-t1.png")
 
         # 05: T12 Paiements, the demand's date and period typed, the months and their cumul.
         t12 = demo.habilitation("T12")
@@ -283,19 +388,52 @@ class Captures:
         self.prendre(page, "08-session-expiree.png")
         contexte.close()
 
+        # 15: the page after three consecutive failures (reached here without locking anyone).
+        contexte = self.contexte()
+        page = contexte.new_page()
+        page.goto("/connexion/erreur/")
+        self.prendre(page, "15-acces-bloque.png")
+        contexte.close()
+
+        # 17: the countdown near its end, with its warning when the page has one. The browser's
+        # clock is moved forward; the server's session is not touched.
+        contexte = self.contexte()
+        page = contexte.new_page()
+        page.set_default_timeout(ATTENTE_MS)
+        page.clock.install()
+        self.se_connecter(page, t13)
+        delai = int(page.locator("body").get_attribute("data-delai-inactivite") or 0)
+        page.clock.fast_forward(max(0, delai - RESTE_AVANT_FIN_S) * 1000)
+        page.clock.run_for(1000)
+        prolonger = page.get_by_role("button", name="Prolonger la session")
+        if prolonger.count() and prolonger.first.is_visible():
+            prolonger.first.scroll_into_view_if_needed()
+        else:
+            print("17 : pas de bouton « Prolonger la session » sur la page.", file=sys.stderr)
+        self.prendre(page, "17-fin-de-session-proche.png")
+        page.clock.resume()
+        self.fermer_la_session(page)
+        contexte.close()
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="adresse du serveur (défaut : %(default)s)")
     parser.add_argument("--sortie", type=Path, default=RACINE / "docs" / "captures", help="dossier des images")
     parser.add_argument(
-        "--seulement-controle",
-        action="store_true",
-        help="seulement les captures du contrôle des accès (09 à 11), pas celles du portail",
+        "--seulement",
+        choices=PARTIES,
+        action="append",
+        help="seulement cette partie (portail, gestion ou controle) ; répétable ; défaut : toutes",
+    )
+    parser.add_argument(
+        "--seulement-controle", action="store_true", help="comme --seulement controle (ancienne option)"
     )
     arguments = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit(f"Chromium introuvable ({CHROMIUM}).")
+    parties = set(arguments.seulement or ()) | ({"controle"} if arguments.seulement_controle else set())
+    parties = parties or set(PARTIES)
     demo = Demo(monde_de_demo())
     arguments.sortie.mkdir(parents=True, exist_ok=True)
 
@@ -305,9 +443,12 @@ def main() -> None:
         navigateur = lancer(playwright)
         try:
             captures = Captures(navigateur, arguments.url, arguments.sortie)
-            if not arguments.seulement_controle:
+            if "portail" in parties:
                 captures.tout(demo)
-            captures.controle(demo)
+            if "gestion" in parties:
+                captures.gestion(demo)
+            if "controle" in parties:
+                captures.controle(demo)
         finally:
             navigateur.close()
 
