@@ -321,7 +321,7 @@ def test_t12_paiements_sur_la_periode_de_la_demande(page, parcours_t12):
     expect(saisie).to_have_value("")
     expect(page.locator("table")).to_have_count(0)
     # "L'année civile qui précède la demande" is checked by default (docs/profils.md, T12).
-    expect(page.get_by_label("L'année civile qui précède la demande")).to_be_checked()
+    expect(page.get_by_label("L'année civile qui précède la demande", exact=True)).to_be_checked()
     verifier_accessibilite(page)
 
     demande = date_de_demande()
@@ -332,7 +332,7 @@ def test_t12_paiements_sur_la_periode_de_la_demande(page, parcours_t12):
     )
     for mode in modes:
         saisie.fill(demande.strftime("%d%m%Y"))
-        page.get_by_label(mode).check()
+        page.get_by_label(mode, exact=True).check()
         page.get_by_role("button", name="Valider").click()
         tableau = page.locator("section.tableau")
         expect(tableau.locator("h2")).to_have_text(
@@ -356,11 +356,11 @@ def test_t12_paiements_sur_la_periode_de_la_demande(page, parcours_t12):
         assert re.fullmatch(r"[\d\u00a0]+,\d\d\u00a0€", total.nth(3).inner_text())
         # The form keeps what was typed.
         expect(saisie).to_have_value(demande.strftime("%d%m%Y"))
-        expect(page.get_by_label(mode)).to_be_checked()
+        expect(page.get_by_label(mode, exact=True)).to_be_checked()
 
     # A date that does not exist: the French message, no table.
     saisie.fill("31022026")
-    page.get_by_label(modes[0]).check()
+    page.get_by_label(modes[0], exact=True).check()
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("alert")).to_have_text(
         "La date de demande doit être une date valide au format JJMMAAAA (par exemple 15032026)."
@@ -370,7 +370,7 @@ def test_t12_paiements_sur_la_periode_de_la_demande(page, parcours_t12):
 
     # A period wholly before the 24 months of history: refused, saying why; no table, no 0,00 €.
     saisie.fill("15092020")
-    page.get_by_label(modes[0]).check()
+    page.get_by_label(modes[0], exact=True).check()
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("status")).to_contain_text(
         "La période demandée, de janvier 2019 à décembre 2019, est hors de l'historique de 24 mois"
@@ -384,8 +384,8 @@ def test_t12_paiements_sur_la_periode_de_la_demande(page, parcours_t12):
     expect(page).to_have_url(re.compile("/portail/dossier/paiements/$"))
     expect(saisie).to_have_value("")
     expect(page.get_by_role("alert")).to_have_count(0)
-    expect(page.get_by_label(modes[0])).to_be_checked()
+    expect(page.get_by_label(modes[0], exact=True)).to_be_checked()
     for mode in modes[1:]:
-        expect(page.get_by_label(mode)).not_to_be_checked()
+        expect(page.get_by_label(mode, exact=True)).not_to_be_checked()
 
     fermer_la_session(page)
