@@ -2,5 +2,7 @@ from django.conf import settings
 
 
 def portail(request):
-    """What every portal page needs to know: the idle limit, for the countdown."""
-    return {"delai_inactivite": settings.CAFPRO_IDLE_TIMEOUT}
+    """What every portal page needs to know: the idle limit, for the countdown, and when its
+    warning appears: a minute before the end (RGAA 13.1), or halfway through a shorter limit."""
+    delai = settings.CAFPRO_IDLE_TIMEOUT
+    return {"delai_inactivite": delai, "avertissement_inactivite": min(60, delai // 2)}

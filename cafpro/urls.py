@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from dialogue import views as dialogue
+from dossiers import views as dossiers
 from habilitations import views as porte
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("connexion/erreur/", porte.connexion_erreur, name="connexion_erreur"),
     path("session-expiree/", porte.session_expiree, name="session_expiree"),
     path("deconnexion/", porte.deconnexion, name="deconnexion"),
+    path("session/prolonger/", porte.prolonger_session, name="prolonger_session"),
     path("mot-de-passe/", porte.mot_de_passe, name="mot_de_passe"),
     path("portail/", include("dossiers.urls")),
     # Wired here, not in dossiers/urls.py: dialogue uses the portal's frame, dossiers never imports dialogue.
@@ -24,3 +26,6 @@ urlpatterns = [
     # Browsers ask for it on every site, the admin's pages too (which name no icon).
     path("favicon.ico", login_not_required(lambda request: redirect(static("img/favicon.svg"), permanent=True))),
 ]
+
+# A refusal keeps the portal's frame for an agent who may use it (issue 15).
+handler403 = dossiers.refus

@@ -162,7 +162,8 @@ def dossier_en_session(session, convention) -> Recherche:
     dossier_id = session.get(SESSION_DOSSIER)
     dossier = _dossiers().filter(pk=dossier_id).first() if isinstance(dossier_id, int) else None
     if dossier is None:
-        return Recherche(None, "aucun dossier ouvert", "Pour consulter un dossier, veuillez saisir le n° allocataire.")
+        # No message: nothing was refused to the agent, who is shown the main page (dossiers.views.rubrique).
+        return Recherche(None, "aucun dossier ouvert")
     return verifier(dossier, convention)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from habilitations.mots_de_passe import jours_restants
-from habilitations.perms import partenaire_requis
+from habilitations.perms import partenaire_requis, peut_utiliser_le_portail
 from journal.models import Resultat, TypeEvenement
 from profils.rubriques import Navigation, acces, rubriques_du_profil
 
@@ -20,6 +20,10 @@ from . import lecture
 from .consultation import SESSION_DOSSIER, ConsultationForm, caisse_du_bandeau, dossier_en_session, rechercher
 from .forms import DemandeAideJuridictionnelleForm
 from .journal import journaliser
+
+# Set by « Consulter », read once by the dossier's first page: the cursor waits there in the
+# N° d'allocataire, as on the main page (issue 15).
+SESSION_SAISIE = "saisie_apres_consultation"
 
 
 def _page_principale(request, formulaire, message="", status=200):
@@ -31,10 +35,31 @@ def _page_principale(request, formulaire, message="", status=200):
             "habilitation": habilitation,
             "jours_avant_changement": jours_restants(habilitation),
             "formulaire_consultation": formulaire,
+            # The main page is where a numéro is typed: the cursor waits in it (issue 15).
+            "saisie_numero": True,
             "message_refus": message,
             "caisse_bandeau": caisse_du_bandeau(request.session, habilitation.convention),
         },
         status=status,
+    )
+
+
+def refus(request, exception=None):
+    """The « Accès refusé » page (handler403 too). An agent who may use the portal keeps its frame,
+    the menu, its « Consulter » and the idle countdown, so that the next numéro is one step away;
+    anyone else gets the page alone."""
+    if not peut_utiliser_le_portail(request.user):
+        return render(request, "403.html", status=403)
+    convention = request.user.habilitation.convention
+    return render(
+        request,
+        "portail/refus.html",
+        {
+            "formulaire_consultation": ConsultationForm(convention=convention),
+            "saisie_numero": False,
+            "caisse_bandeau": caisse_du_bandeau(request.session, convention),
+        },
+        status=403,
     )
 
 
@@ -83,6 +108,7 @@ def consulter(request):
         dossier=recherche.dossier,
     )
     request.session[SESSION_DOSSIER] = recherche.dossier.pk
+    request.session[SESSION_SAISIE] = True
     premiere = rubriques_du_profil(convention.profil)[0]
     return redirect("rubrique", code=premiere.code)
 
@@ -99,15 +125,18 @@ def rubrique(request, code):
     if autorise is None:
         # A typed URL of a rubrique outside the profile (or of none): refused and journaled.
         journaliser(request, Resultat.REFUS, motif=f"rubrique non autorisée : {code[:40]}", rubrique=code[:50])
-        return render(
-            request, "403.html", {"caisse_bandeau": caisse_du_bandeau(request.session, convention)}, status=403
-        )
+        return refus(request)
     recherche = dossier_en_session(request.session, convention)
     if recherche.dossier is None:
         request.session.pop(SESSION_DOSSIER, None)
         journaliser(request, Resultat.REFUS, motif=recherche.motif, dossier=recherche.refuse, rubrique=code)
+        if not recherche.message:
+            # No dossier open: Back after « Autre recherche », or an old bookmark. Nothing to refuse
+            # to the agent: the main page, whose instruction says what to type (once, not as an error).
+            return redirect("portail")
         formulaire = ConsultationForm(convention=convention)
         return _page_principale(request, formulaire, recherche.message)
+    saisie_numero = request.session.pop(SESSION_SAISIE, False) is True
     dossier = recherche.dossier
     jour = timezone.localdate()
 
@@ -152,5 +181,8 @@ def rubrique(request, code):
             "caisse_bandeau": dossier.caisse,
             "edite_le": timezone.localtime(),
             "formulaire_consultation": ConsultationForm(convention=convention),
+            # Right after « Consulter » the cursor waits in the N° d'allocataire for the next one;
+            # not when the agent moves between tabs or periods (the focus stays at the page's top).
+            "saisie_numero": saisie_numero,
         },
     )

@@ -9,7 +9,10 @@ class ConnexionForm(forms.Form):
     identifiant = forms.CharField(label="Identifiant", max_length=150, strip=True)
     mot_de_passe = forms.CharField(label="Mot de passe", max_length=128, strip=False, widget=forms.PasswordInput)
 
-    identifiant.widget.attrs.update(autocomplete="username", autocapitalize="characters", spellcheck="false")
+    # The cursor waits in the first field to type (issue 15: four Tab presses before).
+    identifiant.widget.attrs.update(
+        autocomplete="username", autocapitalize="characters", spellcheck="false", autofocus=True
+    )
     mot_de_passe.widget.attrs.update(autocomplete="current-password")
 
 
