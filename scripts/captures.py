@@ -45,8 +45,11 @@ ATTENTE_MS = 15_000
 HAUTEUR_MAX = 2000
 # The Caf whose gestionnaire and Responsable Sécurité the staff's screenshots show.
 CAISSE_CONTROLE = "131"
-# The convention whose admin pages and documents are shown (Métropole Aix-Marseille-Provence, T13).
-CONVENTION_GESTION = "2018-001"
+# The convention whose documents are issued and shown (Métropole Aix-Marseille-Provence, T13), and
+# the one whose admin page is shown: another (multi-Caf, T8), so that the documents of earlier runs
+# never appear on it.
+CONVENTION_DOCUMENTS = "2018-001"
+CONVENTION_GESTION = "2021-002"
 # Seconds left on the idle countdown when the warning is photographed.
 RESTE_AVANT_FIN_S = 45
 PARTIES = ("portail", "gestion", "controle")
@@ -268,14 +271,14 @@ class Captures:
             page.locator("input[name=appliquer]").wait_for()
             self.prendre(page, "20-nouveau-mot-de-passe.png")
 
-            # 21: a convention's page: scope, signatures and duration, its end.
+            # 21: a convention's page: scope (multi-Caf), signatures and duration, its end.
             page.goto(f"{conventions}?q={CONVENTION_GESTION}")
             page.locator("#result_list tbody tr th a").first.click()
             page.wait_for_url(re.compile(r"/convention/[^/]+/change/"))
             self.prendre(page, "21-fiche-convention.png")
 
             # 13: « Éditer la convention… »: the lot of documents issued (kept, append-only).
-            self.action_de_liste(page, conventions, CONVENTION_GESTION, "editer_convention")
+            self.action_de_liste(page, conventions, CONVENTION_DOCUMENTS, "editer_convention")
             page.wait_for_url(re.compile(r"/gestion/documents/lot/"))
             self.prendre(page, "13-documents-emis.png")
 
