@@ -1,6 +1,8 @@
 """The demo's accounts: one active habilitation per convention with a known password, and the
 gestionnaire and security officer of two Cafs with their second factor. Passwords are set
-only when an account is made, or put back when a run finds them changed."""
+only when an account is made, or put back when a run finds them changed: each account a run
+puts back (password, lock, suspension, dates of its password) gets one event in the journal
+des accès, as a gestionnaire's action on it would; an account already as listed gets none."""
 
 import base64
 from datetime import timedelta
@@ -12,7 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conventions.models import Caisse, Convention
 from habilitations import verrou_personnel
 from habilitations.codes import ALPHABET_IDENTIFIANT, LONGUEUR_IDENTIFIANT, cle_identifiant, generer_mot_de_passe
+from habilitations.evenements import enregistrer_pour_compte
 from habilitations.models import CompteurEchecs, Contrat, EtatHabilitation, Habilitation, Role, TypeCompte, User
+from journal.models import Resultat, TypeEvenement
 
 from .aleatoire import aleatoire
 from .conventions import DemoConvention
@@ -38,6 +42,23 @@ def mot_de_passe_demo(cle: str) -> str:
     return generer_mot_de_passe(rng=aleatoire("mot-de-passe", cle))
 
 
+# Who acted, in the journal, when the command puts an account back: the command itself, as
+# journal_purge signs its own events.
+ACTEUR = "demo"
+
+
+def journaliser_remise_en_etat(user: User, remis: list[str]) -> None:
+    """One event for an account the run put back, naming what it changed; none if nothing."""
+    if remis:
+        enregistrer_pour_compte(
+            TypeEvenement.GESTION,
+            Resultat.SUCCES,
+            user,
+            motif=f"remise en état du compte de démonstration (manage.py demo) : {', '.join(remis)}",
+            acteur=ACTEUR,
+        )
+
+
 def staff_username(numero: str, role: str) -> str:
     return f"{'gestion' if role == Role.GESTIONNAIRE else 'securite'}.{numero}"
 
@@ -52,7 +73,7 @@ def habilitation(
     """The convention's demo agent: made once, put back to what the listing says on each run."""
     existant = Habilitation.objects.select_related("user").filter(user__username=identifiant).first()
     if existant is not None:
-        remettre_en_etat(existant, mot_de_passe, provisoire)
+        journaliser_remise_en_etat(existant.user, remettre_en_etat(existant, mot_de_passe, provisoire))
         return
     user = User.objects.create_user(identifiant, mot_de_passe, type_compte=TypeCompte.PARTENAIRE)
     prenom, nom, fonction = demo.agent
@@ -76,14 +97,18 @@ def habilitation(
     )
 
 
-def remettre_en_etat(habilitation: Habilitation, mot_de_passe: str, provisoire: bool) -> None:
+def remettre_en_etat(habilitation: Habilitation, mot_de_passe: str, provisoire: bool) -> list[str]:
     """Put a demo habilitation back to what the listing says, touching only what differs
-    (a second run still changes nothing): its password, open state, fresh enough dates."""
+    (a second run still changes nothing): its password, open state, fresh enough dates.
+    Returns what it put back, for the journal."""
+    remis = []
     user = habilitation.user
     if not user.check_password(mot_de_passe):
         user.set_password(mot_de_passe)
         user.save(update_fields=["password"])
-    CompteurEchecs.objects.filter(cle=cle_identifiant(user.username), echecs__gt=0).update(echecs=0)
+        remis.append("mot de passe")
+    if CompteurEchecs.objects.filter(cle=cle_identifiant(user.username), echecs__gt=0).update(echecs=0):
+        remis.append("échecs de connexion effacés")
     maintenant = timezone.now()
     # Half the allowed periods: the listed logins keep working for weeks after a run.
     marge_provisoire = timedelta(days=settings.CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS / 2)
@@ -91,6 +116,17 @@ def remettre_en_etat(habilitation: Habilitation, mot_de_passe: str, provisoire: 
     changements = {}
     if habilitation.etat != EtatHabilitation.ACTIVE or habilitation.date_suppression is not None:
         changements.update(etat=EtatHabilitation.ACTIVE, date_suppression=None)
+        remis.append(
+            {
+                EtatHabilitation.VERROUILLEE: "déverrouillage",
+                EtatHabilitation.SUSPENDUE: "réactivation",
+                EtatHabilitation.DEMANDEE: "ouverture",
+            }.get(habilitation.etat, "suppression annulée")
+        )
+    if habilitation.mot_de_passe_programme:
+        # A gestionnaire's planned password would replace the listed one on its date.
+        changements.update(mot_de_passe_programme="", mot_de_passe_programme_le=None)
+        remis.append("mot de passe programmé annulé")
     if provisoire:
         emis = habilitation.mot_de_passe_provisoire_le
         if (
@@ -105,14 +141,17 @@ def remettre_en_etat(habilitation: Habilitation, mot_de_passe: str, provisoire: 
                 mot_de_passe_provisoire_utilise_le=None,
                 mot_de_passe_change_le=None,
             )
+            remis.append("mot de passe provisoire émis à nouveau")
     else:
         choisi = habilitation.mot_de_passe_change_le
         if choisi is None or maintenant - choisi > marge_periodique or habilitation.mot_de_passe_provisoire_le:
             changements.update(mot_de_passe_change_le=maintenant, mot_de_passe_provisoire_le=None)
+            remis.append("validité du mot de passe renouvelée")
     if changements:
         for champ, valeur in changements.items():
             setattr(habilitation, champ, valeur)
         habilitation.save()
+    return remis
 
 
 def compte_du_personnel(numero: str, role: str, caisse: Caisse) -> User:
@@ -120,11 +159,19 @@ def compte_du_personnel(numero: str, role: str, caisse: Caisse) -> User:
     username, password = staff_username(numero, role), staff_password(numero, role)
     existant = User.objects.filter(username=username).first()
     if existant is not None:
-        if not existant.check_password(password) or not existant.is_active:
+        remis = []
+        if not existant.check_password(password):
             existant.set_password(password)
+            remis.append("mot de passe")
+        if not existant.is_active:
             existant.is_active = True
+            remis.append("réactivation")
+        if remis:
             existant.save(update_fields=["password", "is_active"])
-        verrou_personnel.effacer(username)
+        bloque = verrou_personnel.est_bloque(username)
+        if CompteurEchecs.objects.filter(cle=verrou_personnel.cle_personnel(username), echecs__gt=0).update(echecs=0):
+            remis.append("connexion débloquée" if bloque else "échecs de connexion effacés")
+        journaliser_remise_en_etat(existant, remis)
         return existant
     prenom, nom = STAFF_NOMS[(numero, role)]
     return User.objects.create_user(

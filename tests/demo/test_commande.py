@@ -163,3 +163,59 @@ def test_la_demo_ecrit_un_mois_de_journal_une_seule_fois(monde, db):
     assert all(verifier_chaine(chaine)[1] is None for chaine in chaines())
     demo_json()
     assert Evenement.objects.filter(details__demo=True).count() == nombre
+
+
+def test_relancer_la_demo_journalise_chaque_compte_remis_en_etat(monde, client, db):
+    """Each account a run puts back gets one GESTION event naming what was reset; the others
+    none, and a run that finds everything as listed journals nothing (issue 15)."""
+    from habilitations import verrou_personnel
+    from journal.chaine import chaines, verifier_chaine
+    from journal.models import Evenement, TypeEvenement
+
+    verrouille, modifie, intact = (h["identifiant"] for h in monde["habilitations"][:3])
+    gestionnaire = next(s for s in monde["staff"] if s["username"] == "gestion.161")
+    # Three wrong passwords at the portal's door lock the first agent.
+    for _ in range(3):
+        client.post("/", {"identifiant": verrouille, "mot_de_passe": "Faux9x"})
+    assert Habilitation.objects.get(user__username=verrouille).etat == EtatHabilitation.VERROUILLEE
+    # The second one chose another password; the gestionnaire too, and then got himself blocked.
+    user = User.objects.get(username=modifie)
+    user.set_password("Autre9x")
+    user.save()
+    staff = User.objects.get(username=gestionnaire["username"])
+    staff.set_password("Un-autre-mot-de-passe-2026")
+    staff.save()
+    while verrou_personnel.compter_tentative(staff.username) is not None:
+        pass
+    assert verrou_personnel.est_bloque(staff.username)
+
+    par_la_demo = Evenement.objects.filter(type=TypeEvenement.GESTION, acteur="demo")
+    assert not par_la_demo.exists()
+    assert demo_json() == monde
+
+    for identifiant in (verrouille, modifie, intact):
+        mot_de_passe = next(h["password"] for h in monde["habilitations"] if h["identifiant"] == identifiant)
+        reponse = client.post("/", {"identifiant": identifiant, "mot_de_passe": mot_de_passe})
+        assert reponse["Location"] == "/portail/", identifiant
+        client.post("/deconnexion/")
+    assert authenticate(username=staff.username, password=gestionnaire["password"]) is not None
+    assert not verrou_personnel.est_bloque(staff.username)
+
+    motifs = dict(par_la_demo.values_list("identifiant", "motif"))
+    assert par_la_demo.count() == len(motifs) == 3
+    prefixe = "remise en état du compte de démonstration (manage.py demo) : "
+    assert motifs == {
+        verrouille: prefixe + "échecs de connexion effacés, déverrouillage",
+        modifie: prefixe + "mot de passe",
+        staff.username: prefixe + "mot de passe, connexion débloquée",
+    }
+    evenement = par_la_demo.get(identifiant=verrouille)
+    habilitation = Habilitation.objects.get(user__username=verrouille)
+    assert (evenement.habilitation_id, evenement.caisse) == (habilitation.pk, habilitation.convention.caisse.numero)
+    assert par_la_demo.get(identifiant=staff.username).caisse == "161"
+
+    # Everything is as listed now: running again writes nothing at all to the journal.
+    nombre = Evenement.objects.count()
+    demo_json()
+    assert Evenement.objects.count() == nombre
+    assert all(verifier_chaine(chaine)[1] is None for chaine in chaines())
