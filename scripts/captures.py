@@ -18,10 +18,11 @@ the gestionnaire or the Responsable Sécurité of Caf 131, with the password and
 
 The guides in docs/guides/ embed these images. What the script writes to the database, besides
 the journal's events of its own logins and consultations: one lot of documents for the
-convention 2018-001 (13, the action « Éditer la convention… », documents being append-only).
-It submits no other admin action: the password, suspension and surveillance forms are
-photographed before they are sent. The warning before the idle timeout (17) is reached by
-moving the browser's clock forward (Playwright's clock), not by waiting ten minutes.
+convention 2018-001 (13, the action « Éditer la convention… », documents being append-only),
+and three failed logins on unknown identifiants (23). It submits no other admin action: the
+password and surveillance forms are photographed before they are sent. The warning before the
+idle timeout (17) is reached by moving the browser's clock forward (Playwright's clock), not by
+waiting ten minutes.
 """
 
 import argparse
@@ -32,7 +33,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from chromium import CHROMIUM, lancer  # scripts/chromium.py: the browser tests' path and flags
@@ -53,6 +54,8 @@ CONVENTION_GESTION = "2021-002"
 # Seconds left on the idle countdown when the warning is photographed.
 RESTE_AVANT_FIN_S = 45
 PARTIES = ("portail", "gestion", "controle")
+# Tried at the login page before the access control's screenshots: they belong to no Caf.
+IDENTIFIANTS_INCONNUS = ("ESSAI001", "ESSAI002", "ESSAI003")
 PAS_TOTP = 30
 
 
@@ -286,19 +289,35 @@ class Captures:
         """09 to 11, 22 to 24: the journal des accès, the indicators, a habilitation's timeline,
         a dossier's consultations, the unknown identifiants, a surveillance's form."""
         journal = "/gestion/controle/journal/"
+        # For 23 and the indicators' spraying table: a few attempts on identifiants of no Caf.
+        contexte = self.contexte()
+        page = contexte.new_page()
+        for identifiant in IDENTIFIANTS_INCONNUS:
+            page.goto("/")
+            page.get_by_label("Identifiant").fill(identifiant)
+            page.get_by_label("Mot de passe").fill("essai-123")
+            page.get_by_role("button", name="Valider").click()
+            page.wait_for_load_state()
+        contexte.close()
         with self.session_gestion(demo.responsable_securite(CAISSE_CONTROLE), journal) as page:
             # 09: the journal filtered on the consultations of dossiers.
             page.goto(journal)
             self.fermer_la_barre(page)
+            # Up to yesterday: the demo's month of journal, not this script's own sessions.
+            hier = (date.today() - timedelta(days=1)).isoformat()
             page.get_by_label("Événement").select_option(label="consultation")
+            page.locator("#id_fin").fill(hier)
             page.get_by_role("button", name="Rechercher").click()
             page.wait_for_url(re.compile(r"genre=consultation"))
             page.locator("tr.evenement").first.wait_for()
             self.prendre(page, "09-journal-des-acces.png")
 
-            # 11: the timeline of the habilitation of the first row, from its link.
+            # 11: the timeline of the habilitation of the first row, from its link, up to yesterday.
             page.locator("tr.evenement td a[href*='/journal/habilitations/']").first.click()
             page.wait_for_url(re.compile(r"/gestion/controle/journal/habilitations/[0-9a-f-]+/"))
+            page.locator("#id_fin").fill(hier)
+            page.get_by_role("button", name="Filtrer").click()
+            page.wait_for_url(re.compile(r"fin="))
             page.locator("tr.evenement").first.wait_for()
             self.prendre(page, "11-chronologie.png")
 
