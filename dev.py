@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Cafpro's two commands, for a fresh clone with nothing but Python 3.11:
 
-    python3 dev.py run     install, migrate, load the référentiel and the demo, serve
-                           the portal on http://127.0.0.1:8000/
-    python3 dev.py test    run the whole test suite (extra pytest arguments may follow)
+    python3 dev.py run [ADRESSE]   install, migrate, load the référentiel and the demo, serve
+                                   the portal on http://127.0.0.1:8000/, or on ADRESSE: a port
+                                   (8765), IP:PORT (127.0.0.1:8765, 0.0.0.0:8000 for the whole
+                                   network, [::1]:8000) or NAME:PORT, as runserver takes it
+    python3 dev.py test            run the whole test suite (extra pytest arguments may follow)
 
 Both create `.venv/` and install the pinned requirements, checking their hashes, the first
 time (and again whenever requirements/*.txt change). Set DATABASE_URL to use PostgreSQL
@@ -15,8 +17,10 @@ base, with a fresh password each run (docs/deploiement.md).
 
 import hashlib
 import os
+import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import venv
@@ -89,21 +93,68 @@ def serving_role(owner_url: str) -> str:
     return url
 
 
+# runserver's ADDRESS (django/core/management/commands/runserver.py, naiveip_re): PORT, IPv4:PORT,
+# [IPv6]:PORT or NAME:PORT.
+ADRESSE = re.compile(
+    r"^(?:(?P<hote>\d{1,3}(?:\.\d{1,3}){3}|\[[a-fA-F0-9:]+\]|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*):)?(?P<port>\d+)$"
+)
+TOUTES_LES_INTERFACES = {"0", "0.0.0.0", "[::]"}
+
+
+def adresse_du_poste() -> str | None:
+    """The address other machines reach this one at: the source address of its default route
+    (a UDP socket's connect sends nothing)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sonde:
+        try:
+            sonde.connect(("192.0.2.1", 9))  # TEST-NET-1 (RFC 5737): only the route is looked up
+            adresse = sonde.getsockname()[0]
+        except OSError:
+            return None
+    return None if adresse.startswith("127.") or adresse == "0.0.0.0" else adresse
+
+
+def adresses_du_portail(adresse: str) -> tuple[str, list[str], list[str]]:
+    """runserver's ADDRESS, the URLs where it serves the portal (this machine's first) and the
+    host names those URLs send, for ALLOWED_HOSTS. Exits with a message if ADDRESS is not one."""
+    trouvee = ADRESSE.match(adresse)
+    if trouvee is None:
+        fail(
+            f"adresse « {adresse} » non comprise : attendu un port (8765), IP:PORT (127.0.0.1:8765, "
+            "0.0.0.0:8000 pour tout le réseau, [::1]:8000) ou NOM:PORT."
+        )
+    hote, port = trouvee["hote"] or "127.0.0.1", trouvee["port"]
+    if hote in TOUTES_LES_INTERFACES:
+        # Every interface: this machine by its loopback, the others by its network address. The
+        # portal also answers to the machine's name, and to 0.0.0.0, the address runserver prints
+        # (browsers open it on this machine).
+        hotes = ["127.0.0.1", *filter(None, [adresse_du_poste()])]
+        noms = [socket.gethostname(), "0.0.0.0"]
+    else:
+        hotes, noms = [hote], []
+    urls = [f"http://{h}:{port}/" for h in hotes]
+    return f"{hote}:{port}", urls, list(dict.fromkeys(["127.0.0.1", "localhost", "[::1]", *hotes, *noms]))
+
+
 def run(args: list[str]) -> None:
+    if len(args) > 1:
+        fail("une seule adresse est attendue : python3 dev.py run [ADRESSE]")
+    adresse, urls, hotes = adresses_du_portail(args[0] if args else "127.0.0.1:8000")
     ensure_environment()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cafpro.settings.dev")
+    # The names the portal answers to: those of its URLs (Django refuses any other Host).
+    os.environ.setdefault("ALLOWED_HOSTS", ",".join(hotes))
     manage("migrate", "--noinput", "--verbosity", "0")
     manage("referentiel")
-    manage("demo")
+    manage("demo", *(f"--portail={url}" for url in urls))
     database_url = os.environ.get("DATABASE_URL", "")
     if is_postgresql(database_url):
         # Migrations and data as the tables' owner; the server as a role that cannot rewrite the journal.
         os.environ["DATABASE_URL"] = serving_role(database_url)
         print(f"PostgreSQL : le portail se connecte en tant que {APPLICATION_ROLE} (SELECT et INSERT sur le journal).")
-    address = args[0] if args else "127.0.0.1:8000"
-    print(f"\nPortail : http://{address}/   Administration : http://{address}/gestion/   (Ctrl+C pour arrêter)\n")
+    autres = f" (depuis un autre poste : {', '.join(urls[1:])})" if urls[1:] else ""
+    print(f"\nPortail : {urls[0]}   Administration : {urls[0]}gestion/{autres}   (Ctrl+C pour arrêter)\n")
     os.chdir(ROOT)
-    os.execv(PYTHON, [str(PYTHON), "manage.py", "runserver", address])
+    os.execv(PYTHON, [str(PYTHON), "manage.py", "runserver", adresse])
 
 
 CHROMIUM = os.environ.get("CAFPRO_CHROMIUM", "/usr/bin/chromium")

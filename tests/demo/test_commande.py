@@ -100,6 +100,27 @@ def test_le_resume_affiche_les_identifiants(monde, db):
     assert all(s["username"] in texte for s in monde["staff"])
 
 
+def test_le_resume_donne_l_adresse_ou_le_portail_est_servi(monde, db):
+    """`dev.py run ADRESSE` passes the URLs it serves (issue 15): the listing shows them, not :8000."""
+    sortie = io.StringIO()
+    call_command(
+        "demo",
+        "--dossiers",
+        "2",
+        "--portail",
+        "http://127.0.0.1:8765",
+        "--portail=http://192.0.2.10:8765/",
+        stdout=sortie,
+    )
+    texte = sortie.getvalue()
+    assert "Portail partenaires — http://127.0.0.1:8765/ (depuis un autre poste : http://192.0.2.10:8765/)" in texte
+    assert (
+        "Administration des Caf — http://127.0.0.1:8765/gestion/ (depuis un autre poste : http://192.0.2.10:8765/gestion/)"
+        in texte
+    )
+    assert ":8000" not in texte
+
+
 def test_le_personnel_de_demo_a_son_second_facteur(monde, client, db):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice

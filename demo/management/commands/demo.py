@@ -1,5 +1,6 @@
 """`manage.py demo`: the deterministic demo world (`demo.monde`), the same on every run, and
-its listing of logins, passwords and dossiers (`--json` for scripts)."""
+its listing of logins, passwords and dossiers (`--json` for scripts), with the addresses where
+the portal is served (`--portail`, given by `dev.py run`)."""
 
 import json
 
@@ -13,6 +14,15 @@ from conventions.models import Caisse
 from demo.comptes import STAFF, staff_username
 from demo.dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES, DOSSIERS_PROPRES, LIBELLES_CAS
 from demo.monde import DOSSIERS_GENERES, construire
+
+# runserver's own default, where `manage.py runserver` alone serves.
+PORTAIL = "http://127.0.0.1:8000/"
+
+
+def url_du_portail(valeur: str) -> str:
+    if not valeur.startswith(("http://", "https://")):
+        raise CommandError(f"--portail attend une adresse http:// ou https:// (reçu « {valeur} »).")
+    return valeur if valeur.endswith("/") else valeur + "/"
 
 
 class Command(BaseCommand):
@@ -34,6 +44,13 @@ class Command(BaseCommand):
             f"(défaut : {DOSSIERS_GENERES}). Une nouvelle exécution ne crée que ceux qui manquent.",
         )
         parser.add_argument(
+            "--portail",
+            action="append",
+            metavar="URL",
+            help=f"Adresse où le portail est servi, à afficher avec les identifiants (défaut : {PORTAIL}) ; "
+            "répétée, les suivantes sont données comme celles où les autres postes l'atteignent.",
+        )
+        parser.add_argument(
             "--code-totp",
             metavar="COMPTE",
             help="Affiche le code à 6 chiffres du moment pour un compte du personnel de démonstration.",
@@ -52,12 +69,13 @@ class Command(BaseCommand):
             call_command("loaddata", "caisses", "routage", verbosity=0)
         if options["dossiers"] < 0:
             raise CommandError("--dossiers attend un nombre positif ou nul.")
+        portails = [url_du_portail(url) for url in options["portail"] or [PORTAIL]]
         with transaction.atomic():
             monde = construire(options["dossiers"])
         if options["json"]:
             self.stdout.write(json.dumps(monde, ensure_ascii=False, indent=2))
         else:
-            self.afficher(monde, options["dossiers"])
+            self.afficher(monde, options["dossiers"], portails)
 
     def afficher_code(self, username: str) -> None:
         # Only for the demo's own accounts, whose keys are public anyway.
@@ -68,15 +86,21 @@ class Command(BaseCommand):
             raise CommandError("Lancez d'abord « manage.py demo ».")
         self.stdout.write(f"{totp(appareil.bin_key):06d}")
 
-    def afficher(self, monde: dict, dossiers_generes: int = DOSSIERS_GENERES) -> None:
+    def afficher(
+        self, monde: dict, dossiers_generes: int = DOSSIERS_GENERES, portails: list[str] | None = None
+    ) -> None:
+        portail, *ailleurs = portails or [PORTAIL]
+        autres = f" (depuis un autre poste : {', '.join(ailleurs)})" if ailleurs else ""
         self.stdout.write(self.style.SUCCESS("Jeu de démonstration prêt."))
-        self.stdout.write("\nPortail partenaires — http://127.0.0.1:8000/")
+        self.stdout.write(f"\nPortail partenaires — {portail}{autres}")
         self.stdout.write(f"  {'identifiant':<12}{'mot de passe':<14}{'profil':<8}{'Caf':<6}{'portée':<11}convention")
         for h in monde["habilitations"]:
             colonnes = f"{h['identifiant']:<12}{h['password']:<14}{h['profil']:<8}{h['caisse']:<6}{h['scope']:<11}"
             provisoire = "  (mot de passe provisoire : changement demandé)" if h["mot_de_passe_provisoire"] else ""
             self.stdout.write(f"  {colonnes}{h['convention']}{provisoire}")
-        self.stdout.write("\nAdministration des Caf — http://127.0.0.1:8000/gestion/")
+        administration = ", ".join(f"{url}gestion/" for url in ailleurs)
+        autres = f" (depuis un autre poste : {administration})" if ailleurs else ""
+        self.stdout.write(f"\nAdministration des Caf — {portail}gestion/{autres}")
         for s in monde["staff"]:
             self.stdout.write(f"  {s['username']:<16}{s['password']:<32}Caf {s['caisse']}  {s['role']}")
             self.stdout.write(f"    second facteur (clé TOTP à saisir dans une application) : {s['totp_base32']}")
