@@ -19,7 +19,8 @@ the gestionnaire or the Responsable Sécurité of Caf 131, with the password and
 The guides in docs/guides/ embed these images. What the script writes to the database, besides
 the journal's events of its own logins and consultations: one lot of documents for the
 convention 2018-001 (13, the action « Éditer la convention… », documents being append-only),
-and three failed logins on unknown identifiants (23). It submits no other admin action: the
+three failed logins on unknown identifiants (23), and the Dialogue rubrique of Caf 161 opened by
+its gestionnaire for 25, then closed again. It submits no other admin action: the
 password and surveillance forms are photographed before they are sent. The warning before the
 idle timeout (17) is reached by moving the browser's clock forward (Playwright's clock), not by
 waiting ten minutes.
@@ -51,6 +52,8 @@ CAISSE_CONTROLE = "131"
 # never appear on it.
 CONVENTION_DOCUMENTS = "2018-001"
 CONVENTION_GESTION = "2021-002"
+# A Caf whose agents no other screenshot shows: its Dialogue is opened for 25, then closed.
+CAISSE_DIALOGUE = "161"
 # Seconds left on the idle countdown when the warning is photographed.
 RESTE_AVANT_FIN_S = 45
 PARTIES = ("portail", "gestion", "controle")
@@ -285,6 +288,32 @@ class Captures:
             page.wait_for_url(re.compile(r"/gestion/documents/lot/"))
             self.prendre(page, "13-documents-emis.png")
 
+    def caisse_dialogue(self, page, caisse: str, ouvert: bool) -> None:
+        """The gestionnaire opens or closes his Caf's Dialogue rubrique (its one field he may change)."""
+        page.goto(f"/gestion/conventions/caisse/?q={caisse}")
+        page.locator("#result_list tbody tr th a").first.click()
+        page.wait_for_url(re.compile(r"/caisse/[^/]+/change/"))
+        page.locator("#id_dialogue_ouvert").set_checked(ouvert)
+        page.locator("input[name=_save]").click()
+        page.wait_for_url(re.compile(r"/caisse/(\?.*)?$"))
+
+    def dialogue(self, demo: Demo) -> None:
+        """25: the Dialogue form of an agent of CAISSE_DIALOGUE, which no demo Caf opens: its
+        gestionnaire opens the rubrique for the screenshot and closes it again."""
+        agent = next((h for h in demo.habilitations if h["caisse"] == CAISSE_DIALOGUE), None)
+        if agent is None:
+            sys.exit(f"Aucune habilitation de démonstration dans la Caf {CAISSE_DIALOGUE}.")
+        with self.session_gestion(demo.gestionnaire(CAISSE_DIALOGUE), "/gestion/") as gestion:
+            self.caisse_dialogue(gestion, CAISSE_DIALOGUE, True)
+            try:
+                with self.session(agent) as page:
+                    page.locator("header").get_by_role("link", name="Dialogue").click()
+                    page.wait_for_url(re.compile(r"/portail/dialogue/$"))
+                    page.get_by_role("button", name="Envoyer").wait_for()
+                    self.prendre(page, "25-dialogue.png")
+            finally:
+                self.caisse_dialogue(gestion, CAISSE_DIALOGUE, False)
+
     def controle(self, demo: Demo) -> None:
         """09 to 11, 22 to 24: the journal des accès, the indicators, a habilitation's timeline,
         a dossier's consultations, the unknown identifiants, a surveillance's form."""
@@ -469,6 +498,7 @@ def main() -> None:
                 captures.tout(demo)
             if "gestion" in parties:
                 captures.gestion(demo)
+                captures.dialogue(demo)
             if "controle" in parties:
                 captures.controle(demo)
         finally:
