@@ -46,7 +46,7 @@ from .prestations import (
     lire_paiements,
 )
 from .ressources import lecteur_quotient, lire_declarations, lire_ressources
-from .restitution import Fiche, Restitution, Tableau
+from .restitution import Fiche, PaiementDetaille, Paiements, Restitution, Tableau
 
 __all__ = [
     "LECTEURS",
@@ -54,6 +54,8 @@ __all__ = [
     "MODE_PAR_DEFAUT",
     "DemandeAideJuridictionnelle",
     "Fiche",
+    "PaiementDetaille",
+    "Paiements",
     "PeriodeAffichee",
     "PeriodeDemandee",
     "Restitution",

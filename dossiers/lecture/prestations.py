@@ -25,7 +25,7 @@ from .calendrier import decaler_mois, fenetre_mois, il_y_a_mois, lire_mois, peri
 from .champs import Colonnes, lignes_accordees, tableau_accorde, valeur, valeurs_accordees, valeurs_du_dossier
 from .formats import date_fr, emis_ou_traite, euros, libelle_prestation, mois_fr
 from .periode import PeriodeAffichee, filtre_prestations
-from .restitution import Fiche, Restitution, Tableau
+from .restitution import Fiche, PaiementDetaille, Paiements, Restitution, Tableau
 
 # One payment = the prestations paid together, on the same date, for the same period, to the
 # same recipient: the columns that identify a payment are read for every profile that has the
@@ -52,28 +52,61 @@ class _Paiement(NamedTuple):
     lignes: list[dict]  # one per prestation
 
 
-def _detail_des_prestations(paiement: _Paiement) -> str:
-    return "\n".join(
-        f"{libelle_prestation(p['prestation'])}"
-        + (" (rappel)" if p["nature"] == NaturePaiement.RAPPEL else "")
-        + f" : {euros(p['montant'])}"
+def _detail_des_prestations(paiement: _Paiement) -> list[tuple[str, str]]:
+    """One (label, amount) per prestation: a line each, the amount apart so that it lines up."""
+    return [
+        (
+            libelle_prestation(p["prestation"]) + (" (rappel)" if p["nature"] == NaturePaiement.RAPPEL else ""),
+            euros(p["montant"]),
+        )
         for p in paiement.lignes
-    )
+    ]
 
 
+# The fields written beside their label, in the catalogue's order (profils/rubriques.py).
 _RENDUS_PAIEMENT = {
     "periode": lambda p: mois_fr(p.periode),
     "type_paiement": lambda p: TypePaiement(p.type).label,
     "etat_paiement": lambda p: EtatPaiement(p.etat).label,
     "date_paiement": lambda p: emis_ou_traite(p.etat, p.date_paiement),
-    "prestations": _detail_des_prestations,
+    "destinataire": lambda p: p.destinataire or "Allocataire",
+}
+# The amounts that sum a payment up: under its prestations' amounts when the profile sees them,
+# beside their label with the other fields otherwise (T10).
+_MONTANTS_PAIEMENT = {
     "montant_total": lambda p: euros(sum(ligne["montant"] for ligne in p.lignes)),
     "recuperation": lambda p: euros(sum(ligne["montant_recupere"] for ligne in p.lignes)),
-    "destinataire": lambda p: p.destinataire or "Allocataire",
 }
 
 
+def _titre_du_paiement(acces: Acces, paiement: _Paiement) -> str:
+    """ "Paiement mensuel émis le 05/11/2026", from the granted fields only."""
+    titre = "Paiement"
+    if acces.voit("type_paiement"):
+        titre += f" {TypePaiement(paiement.type).label}"
+    if acces.voit("date_paiement"):
+        date_ecrite = emis_ou_traite(paiement.etat, paiement.date_paiement)
+        titre += f" {date_ecrite[0].lower()}{date_ecrite[1:]}"
+    return titre
+
+
+def _paiement_detaille(acces: Acces, paiement: _Paiement) -> PaiementDetaille:
+    if not acces.voit("prestations"):
+        rendus = {**_RENDUS_PAIEMENT, **_MONTANTS_PAIEMENT}
+        dans_l_ordre = {c.code: rendus[c.code] for c in acces.rubrique.champs if c.code in rendus}
+        lignes = lignes_accordees(acces, paiement, dans_l_ordre)
+        return PaiementDetaille(_titre_du_paiement(acces, paiement), lignes)
+    return PaiementDetaille(
+        _titre_du_paiement(acces, paiement),
+        lignes_accordees(acces, paiement, _RENDUS_PAIEMENT),
+        prestations=_detail_des_prestations(paiement),
+        montants=lignes_accordees(acces, paiement, _MONTANTS_PAIEMENT),
+    )
+
+
 def lire_paiements(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
+    """The month's payments, one after the other: a month of five prestations reads one line per
+    prestation, its amount beside it (issue 15; the fields of 01-…, « Rubrique Paiements »)."""
     mois = lire_mois(periode.code)
     lignes = Paiement.objects.filter(
         dossier_id=dossier_id,
@@ -87,12 +120,10 @@ def lire_paiements(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour
     paiements = [_Paiement(*cle, lignes=prestations) for cle, prestations in groupes.items()]
     return Restitution(
         [
-            tableau_accorde(
-                acces,
+            Paiements(
                 f"Paiements traités ou émis en {periode.libelle.lower()}",
-                paiements,
-                _RENDUS_PAIEMENT,
-                vide="Aucun paiement ce mois-ci.",
+                acces.rubrique.champ("prestations").libelle,
+                [_paiement_detaille(acces, p) for p in paiements],
             )
         ]
     )
