@@ -53,6 +53,8 @@
       formulaire.hidden = false;
     }
     if (alerte) {
+      // An assertive live region from the start; an alert while the warning shows.
+      alerte.setAttribute("role", "alert");
       alerte.textContent =
         "Sans action de votre part, votre session sera fermée dans " +
         duree(reste) +
@@ -64,6 +66,7 @@
     averti = false;
     if (alerte) {
       alerte.textContent = "";
+      alerte.removeAttribute("role");
     }
     if (formulaire) {
       formulaire.hidden = true;

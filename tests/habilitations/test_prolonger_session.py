@@ -171,7 +171,8 @@ def test_la_page_porte_l_avertissement_et_son_bouton(client, db, settings):
     connecte(client)
     page = texte(client.get("/portail/"))
     assert 'data-avertissement-inactivite="60"' in page
-    assert '<p id="alerte-session" role="alert"></p>' in page
+    # An assertive live region, present and empty until the warning (made role="alert" by the script).
+    assert '<p id="alerte-session" aria-live="assertive" aria-atomic="true"></p>' in page
     assert re.search(r'<form method="post" action="/session/prolonger/" id="prolonger-session" hidden>', page)
     assert "Prolonger la session</button>" in page
     # The countdown itself is never announced.

@@ -75,15 +75,18 @@ def alerte(page):
 def test_l_avertissement_est_annonce_avant_la_fin(page, agent, settings):
     settings.CAFPRO_IDLE_TIMEOUT = 8  # warning at 4 s (min(60, 8 / 2))
     se_connecter(page, agent)
-    # Nothing to announce at first; the region is there, empty, so that its change is announced.
-    expect(alerte(page)).to_have_attribute("role", "alert")
+    # Nothing to announce at first; the region is there, empty and assertive, so that its change
+    # is announced; it is no alert yet (the page's own alerts stay the only ones).
+    expect(alerte(page)).to_have_attribute("aria-live", "assertive")
     expect(alerte(page)).to_be_empty()
+    expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.get_by_role("button", name="Prolonger la session")).to_be_hidden()
     # The countdown itself is never announced.
     expect(page.locator("#compte-a-rebours")).to_have_attribute("aria-live", "off")
 
     expect(alerte(page)).to_contain_text("votre session sera fermée dans", timeout=6_000)
     expect(alerte(page)).to_contain_text("secondes")
+    expect(alerte(page)).to_have_attribute("role", "alert")
     expect(page.get_by_role("alert")).to_contain_text("Sans action de votre part")
     expect(page.get_by_role("button", name="Prolonger la session")).to_be_visible()
     # The warning does not take the focus from where the agent types.
@@ -103,6 +106,7 @@ def test_prolonger_garde_la_session_au_dela_de_la_limite(page, agent, settings):
 
     # The warning is gone, the countdown starts again from the server's delay.
     expect(alerte(page)).to_be_empty()
+    expect(page.get_by_role("alert")).to_have_count(0)
     expect(bouton).to_be_hidden()
     expect(page.locator("#statut-session")).to_contain_text("Session prolongée")
     expect(page.locator("#compte-a-rebours")).to_have_text(re.compile(r"0 min 0[6-8] s"))
