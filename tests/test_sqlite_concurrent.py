@@ -31,6 +31,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.conf import settings
 
+from tests.factories import MOT_DE_PASSE_PARTENAIRE
+
 AGENTS = 20
 NUMERO = "1000001"
 ATTENTE_SERVEUR = 60.0
@@ -131,7 +133,9 @@ def _parcours(navigateur: Navigateur, identifiant: str, depart: threading.Barrie
         jeton = navigateur.jeton(page)
         depart.wait(timeout=DELAI_REPONSE)
         statut, destination, _ = navigateur.requete(
-            "POST", "/", {"csrfmiddlewaretoken": jeton, "identifiant": identifiant, "mot_de_passe": "Ab3dE5"}
+            "POST",
+            "/",
+            {"csrfmiddlewaretoken": jeton, "identifiant": identifiant, "mot_de_passe": MOT_DE_PASSE_PARTENAIRE},
         )
         assert (statut, urlsplit(destination).path) == (302, "/portail/"), f"connexion : {statut} {destination}"
         statut, _, page = navigateur.requete("GET", "/portail/")
@@ -143,13 +147,14 @@ def _parcours(navigateur: Navigateur, identifiant: str, depart: threading.Barrie
         statut, _, page = navigateur.requete("GET", urlsplit(destination).path)
         assert statut == 200, f"rubrique : {statut}"
         assert NUMERO in page, "la rubrique ne montre pas le dossier"
-    except BaseException as erreur:  # noqa: BLE001 — every failure of a thread is reported by the test
+    except BaseException as erreur:  # a thread's failure is reported by the test, in the main thread
         erreurs.append(f"{identifiant} : {erreur!r}")
 
 
 @pytest.fixture
 def serveur(tmp_path):
-    """A threaded `manage.py runserver` on a fresh SQLite file; yields (port, identifiants, file, env)."""
+    """A threaded `manage.py runserver` on a fresh SQLite file: its port, the agents' identifiants,
+    the file, the server's environment and its log."""
     base = tmp_path / "cafpro.sqlite3"
     env = _environnement(base)
     _manage(env, "migrate", "--noinput", "--verbosity", "0")
