@@ -90,7 +90,7 @@ def session_expiree(request):
         "portail/session_expiree.html",
         {
             "delai": duree_en_toutes_lettres(settings.CAFPRO_IDLE_TIMEOUT),
-            "duree_maximale_heures": f"{settings.SESSION_COOKIE_AGE / 3600:g}",
+            "duree_maximale": duree_en_toutes_lettres(settings.SESSION_COOKIE_AGE),
             "duree_atteinte": request.GET.get("motif") == "duree",
         },
     )

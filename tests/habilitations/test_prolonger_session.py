@@ -218,3 +218,16 @@ def test_la_page_de_session_fermee_dit_la_vraie_duree(client, db, settings, dela
     page = texte(client.get("/session-expiree/"))
     assert f"Le serveur n'a reçu aucune information {phrase}" in page
     assert "1 minutes" not in page
+
+
+@pytest.mark.parametrize(
+    ("secondes", "phrase"),
+    [
+        (3600, "durée maximale de 1 heure depuis"),
+        (5400, "durée maximale de 1 heure 30 minutes depuis"),
+        (36000, "durée maximale de 10 heures depuis"),
+    ],
+)
+def test_la_duree_maximale_aussi_s_accorde(client, db, settings, secondes, phrase):
+    settings.SESSION_COOKIE_AGE = secondes
+    assert phrase in texte(client.get("/session-expiree/?motif=duree"))
