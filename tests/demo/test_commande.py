@@ -193,7 +193,7 @@ def test_relancer_la_demo_journalise_chaque_compte_remis_en_etat(monde, client, 
     from journal.chaine import chaines, verifier_chaine
     from journal.models import Evenement, TypeEvenement
 
-    verrouille, modifie, intact = (h["identifiant"] for h in monde["habilitations"][:3])
+    verrouille, modifie, suspendu, intact = (h["identifiant"] for h in monde["habilitations"][:4])
     gestionnaire = next(s for s in monde["staff"] if s["username"] == "gestion.161")
     # Three wrong passwords at the portal's door lock the first agent.
     for _ in range(3):
@@ -203,6 +203,8 @@ def test_relancer_la_demo_journalise_chaque_compte_remis_en_etat(monde, client, 
     user = User.objects.get(username=modifie)
     user.set_password("Autre9x")
     user.save()
+    # A gestionnaire suspended the third (his own action is journaled with him as acteur).
+    Habilitation.objects.get(user__username=suspendu).suspendre(User.objects.get(username="gestion.131"))
     staff = User.objects.get(username=gestionnaire["username"])
     staff.set_password("Un-autre-mot-de-passe-2026")
     staff.save()
@@ -214,7 +216,7 @@ def test_relancer_la_demo_journalise_chaque_compte_remis_en_etat(monde, client, 
     assert not par_la_demo.exists()
     assert demo_json() == monde
 
-    for identifiant in (verrouille, modifie, intact):
+    for identifiant in (verrouille, modifie, suspendu, intact):
         mot_de_passe = next(h["password"] for h in monde["habilitations"] if h["identifiant"] == identifiant)
         reponse = client.post("/", {"identifiant": identifiant, "mot_de_passe": mot_de_passe})
         assert reponse["Location"] == "/portail/", identifiant
@@ -223,11 +225,12 @@ def test_relancer_la_demo_journalise_chaque_compte_remis_en_etat(monde, client, 
     assert not verrou_personnel.est_bloque(staff.username)
 
     motifs = dict(par_la_demo.values_list("identifiant", "motif"))
-    assert par_la_demo.count() == len(motifs) == 3
+    assert par_la_demo.count() == len(motifs) == 4
     prefixe = "remise en état du compte de démonstration (manage.py demo) : "
     assert motifs == {
         verrouille: prefixe + "échecs de connexion effacés, déverrouillage",
         modifie: prefixe + "mot de passe",
+        suspendu: prefixe + "réactivation",
         staff.username: prefixe + "mot de passe, connexion débloquée",
     }
     evenement = par_la_demo.get(identifiant=verrouille)
