@@ -13,17 +13,19 @@ one line per prestation, label and amount on the same line, the amounts right-al
 """
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from conventions.models import Caisse
 from demo.dossiers import creer_dossier
 from dossiers.models import EtatPaiement, NaturePaiement, Paiement, TypePaiement
 from profils.prestations import Prestation
 from profils.rubriques import rubriques_du_profil
-from tests.factories import MOT_DE_PASSE_PARTENAIRE, HabilitationFactory, caisse
+from tests.factories import MOT_DE_PASSE_PARTENAIRE, ConventionFactory, HabilitationFactory, caisse
 
 pytestmark = pytest.mark.browser
 
@@ -296,3 +298,50 @@ def test_les_liens_vers_caf_fr_ouvrent_une_nouvelle_fenetre(onglet_a, agent_et_d
                   .filter(n => !n.startsWith(location.origin))"""
     )
     assert externes == []
+
+
+@pytest.mark.parametrize(("viewport", "echelle"), LARGEURS)
+def test_pages_publiques_mot_de_passe_et_dialogue_sans_defilement_horizontal(
+    onglet_a, agent_et_dossier, viewport, echelle
+):
+    habilitation, _, _ = agent_et_dossier
+    Caisse.objects.filter(numero="131").update(dialogue_ouvert=True)
+    page = onglet_a(viewport, echelle)
+    for adresse in ("/a-qui-s-adresse-cafpro/", "/securite/", "/session-expiree/", "/"):
+        page.goto(adresse)
+        verifier_sans_defilement_horizontal(page, adresse)
+    se_connecter(page, habilitation)
+    for adresse in ("/mot-de-passe/", "/portail/dialogue/"):
+        page.goto(adresse)
+        expect(page.locator("h1")).to_be_visible()
+        verifier_sans_defilement_horizontal(page, adresse)
+
+
+@pytest.mark.parametrize(("viewport", "echelle"), LARGEURS)
+def test_menu_multi_caf_et_tableau_du_t12_sans_defilement_horizontal(
+    onglet_a, base_transactionnelle, viewport, echelle
+):
+    """The fullest menu (code postal, CMAF box) above the page, and T12's month-by-month table
+    with its cumul (02-…, annexe 3) in its own region."""
+    multi = HabilitationFactory(convention=ConventionFactory(profil="T1", multi_caf=True, caisses_multi=["131", "831"]))
+    greffier = HabilitationFactory(greffier=True, convention__profil="T12")
+    dossier = creer_dossier(caisse("131"), "1310012", graine=6)
+    page = onglet_a(viewport, echelle)
+    page.goto("/")
+    se_connecter(page, multi)
+    expect(page.locator("#menu-cmaf")).to_be_visible()
+    verifier_sans_defilement_horizontal(page, "menu multi-Caf")
+    menu = page.locator("nav.menu").bounding_box()
+    assert menu["y"] + menu["height"] <= page.locator("#contenu").bounding_box()["y"]
+    page.get_by_role("button", name="» Fermer la session").click()
+
+    page.goto("/")
+    se_connecter(page, greffier)
+    page.locator("#menu-numero_allocataire").fill(dossier.numero_allocataire)
+    page.get_by_role("button", name="Consulter").click()
+    jour = timezone.localdate()
+    demande = date(jour.year if jour.month > 6 else jour.year - 1, 6, 15)
+    page.goto(f"/portail/dossier/paiements/?date_demande={demande:%d%m%Y}&mode=douze_mois")
+    expect(page.locator("table")).to_have_count(1)
+    verifier_sans_defilement_horizontal(page, "T12")
+    assert len(verifier_regions_des_tableaux(page, "T12")) == 1
