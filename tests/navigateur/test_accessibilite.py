@@ -21,11 +21,12 @@ from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
@@ -34,12 +35,13 @@ from controle.surveillance import mettre_sous_surveillance
 from conventions.models import Caisse
 from demo.dossiers import creer_dossier
 from dialogue.models import Message
+from documents.models import DocumentEmis
 from dossiers.models import Logement
 from habilitations.models import EtatHabilitation, Role
 from profils.definitions import PROFILS
 from profils.rubriques import acces, rubriques_du_profil
+from tests.conftest import connecter_au_admin
 from tests.factories import (
-    MOT_DE_PASSE_PARTENAIRE,
     MOT_DE_PASSE_STAFF,
     ConsultationFactory,
     ConventionFactory,
@@ -68,6 +70,7 @@ class Monde:
     habilitations: dict[str, object]
     gestionnaire: object
     officier: object
+    staff: dict[str, object]  # accounts stopped before their second factor
     convention: object
     partenaire: object
     suivie: object
@@ -94,6 +97,11 @@ def _construire():
     )
     for cle in ("erreurs", "dialogue", "mot_de_passe"):
         habilitations[cle] = HabilitationFactory(convention__profil="T1", nom=f"AGENT{cle.upper()}")
+    # The main page's warning: the password must be changed within the fortnight.
+    habilitations["erreurs"].mot_de_passe_change_le = timezone.now() - timedelta(days=178)
+    habilitations["erreurs"].save(update_fields=["mot_de_passe_change_le"])
+    # A password issued by the Caf, to be changed before anything else.
+    habilitations["provisoire"] = HabilitationFactory(nom="AGENTPROVISOIRE", mot_de_passe_change_le=None)
     habilitations["multi"] = HabilitationFactory(
         convention=ConventionFactory(profil="T1", multi_caf=True, caisses_multi=["131", "161"]), nom="AGENTMULTI"
     )
@@ -101,8 +109,11 @@ def _construire():
 
     gestionnaire = StaffFactory(username="gestion.a11y131", caisse=caf, role=Role.GESTIONNAIRE)
     officier = StaffFactory(username="securite.a11y131", caisse=caf, role=Role.SECURITE)
-    for compte in (gestionnaire, officier):
+    verification = StaffFactory(username="verification.a11y131", caisse=caf, role=Role.GESTIONNAIRE)
+    for compte in (gestionnaire, officier, verification):
         TOTPDevice.objects.create(user=compte, name="téléphone", confirmed=True)
+    # No second factor yet: the first login enrols one.
+    enrolement = StaffFactory(username="nouveau.a11y131", caisse=caf, role=Role.GESTIONNAIRE)
 
     suivie = habilitations["T13"]
     debut = timezone.now() - timedelta(days=2)
@@ -136,6 +147,7 @@ def _construire():
         "habilitations": {**habilitations, "demandeur": en_demande},
         "gestionnaire": gestionnaire,
         "officier": officier,
+        "staff": {"verification": verification, "enrolement": enrolement},
         "convention": convention,
         "partenaire": convention.partenaire,
         "suivie": suivie,
@@ -196,12 +208,19 @@ def _nouvel_onglet(monde, chromium):
     return contexte, contexte.new_page()
 
 
-def _agent(onglet, habilitation):
-    onglet.goto("/")
-    onglet.get_by_label("Identifiant").fill(habilitation.identifiant)
-    onglet.get_by_label("Mot de passe").fill(MOT_DE_PASSE_PARTENAIRE)
-    onglet.get_by_role("button", name="Valider").click()
-    expect(onglet).to_have_url(re.compile("/portail/$"))
+def _ouvrir_une_session(onglet, monde, compte, staff=False, numero=None):
+    """Signed in as the login pages would (their own pages are checked apart): the session is
+    opened on the server, the browser gets its cookie. A staff account has its second factor;
+    with `numero`, an agent has that dossier open, as "Consulter" leaves it."""
+    client = Client()
+    if staff:
+        connecter_au_admin(client, compte)
+    else:
+        client.force_login(compte)
+    if numero is not None:
+        assert client.post("/portail/consulter/", {"numero_allocataire": numero}).status_code == 302
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    onglet.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": monde.url}])
 
 
 def consulter(onglet, numero):
@@ -210,33 +229,28 @@ def consulter(onglet, numero):
     onglet.get_by_role("button", name="Consulter").click()
 
 
-def _staff(onglet, compte):
+def _mot_de_passe_staff(onglet, username, mot_de_passe=MOT_DE_PASSE_STAFF):
     onglet.goto("/gestion/login/")
-    onglet.locator("#id_username").fill(compte.username)
-    onglet.locator("#id_password").fill(MOT_DE_PASSE_STAFF)
+    onglet.locator("#id_username").fill(username)
+    onglet.locator("#id_password").fill(mot_de_passe)
     onglet.locator("input[type=submit]").click()
-    expect(onglet).to_have_url(re.compile("/gestion/verification/"))
-    appareil = TOTPDevice.objects.get(user=compte)
-    onglet.locator("#id_jeton").fill(f"{totp(appareil.bin_key, step=appareil.step, t0=appareil.t0, digits=6):06d}")
-    onglet.get_by_role("button", name="Vérifier").click()
-    expect(onglet).not_to_have_url(re.compile("/gestion/(login|verification)/"))
 
 
 def onglet_de(monde, chromium, qui: str):
-    """The browser tab of `qui`, signed in on first use: "anonyme", "gestionnaire", "officier",
-    or a habilitation's key (a profile, whose tab has the complete dossier open)."""
+    """The browser tab of `qui`, signed in on first use: "anonyme", "gestionnaire", "officier", a
+    staff account stopped at its second factor, or a habilitation's key (a profile's tab has the
+    complete dossier open)."""
     if qui not in monde.contextes:
         contexte, onglet = _nouvel_onglet(monde, chromium)
         monde.contextes[qui] = contexte
-        if qui == "gestionnaire":
-            _staff(onglet, monde.gestionnaire)
-        elif qui == "officier":
-            _staff(onglet, monde.officier)
+        if qui in ("gestionnaire", "officier"):
+            _ouvrir_une_session(onglet, monde, getattr(monde, qui), staff=True)
+        elif qui in monde.staff:
+            _mot_de_passe_staff(onglet, monde.staff[qui].username)
+            expect(onglet).to_have_url(re.compile("/gestion/verification/"))
         elif qui != "anonyme":
-            _agent(onglet, monde.habilitations[qui])
-            if qui in PROFILS:
-                consulter(onglet, NUMERO_COMPLET)
-                expect(onglet).to_have_url(re.compile("/portail/dossier/"))
+            numero = NUMERO_COMPLET if qui in PROFILS else None
+            _ouvrir_une_session(onglet, monde, monde.habilitations[qui].user, numero=numero)
     return monde.contextes[qui].pages[0]
 
 
@@ -341,11 +355,43 @@ def _lot_d_un_mot_de_passe(onglet, monde):
 
 
 def _document(onglet, monde):
+    _lot(onglet, monde)
+    onglet.goto(reverse("documents:document", args=[DocumentEmis.objects.latest("id").public_id]))
+
+
+def _connexion_staff_refusee(onglet, monde):
+    _mot_de_passe_staff(onglet, "inconnu.a11y", "pas-le-bon-mot-de-passe")
+    expect(onglet.locator(".errornote")).to_be_visible()
+
+
+def _code_refuse(onglet, monde):
+    onglet.goto("/gestion/verification/")
+    onglet.locator("#id_jeton").fill("000000")
+    onglet.get_by_role("button", name="Vérifier").click()
+    expect(onglet.locator(".errorlist, .errornote").first).to_be_visible()
+
+
+def _ajout_incomplet(nom: str) -> Callable:
+    def ouvrir(onglet, monde):
+        onglet.goto(reverse(f"admin:{nom}"))
+        onglet.locator("input[name=_save]").click()
+        expect(onglet.locator(".errornote")).to_be_visible()
+
+    return ouvrir
+
+
+def _surveillance_incomplete(onglet, monde):
+    # No subject, and an end that is already past.
+    onglet.goto("/gestion/controle/surveillances/nouvelle/")
+    onglet.get_by_label("Motif").fill("Consultations nocturnes")
+    onglet.get_by_label("Fin de la surveillance (incluse)").fill(timezone.localdate().isoformat())
+    onglet.get_by_role("button", name="Mettre sous surveillance").click()
+    expect(onglet.locator(".errorlist, .errornote").first).to_be_visible()
+
+
+def _lot(onglet, monde):
     _action("habilitations_habilitation_changelist", "editer_demande_acces")(onglet, monde)
     expect(onglet).to_have_url(re.compile("/gestion/documents/lot/"))
-    from documents.models import DocumentEmis
-
-    onglet.goto(reverse("documents:document", args=[DocumentEmis.objects.latest("id").public_id]))
 
 
 def _recherche_du_journal(onglet, monde):
@@ -383,6 +429,7 @@ PAGES: dict[str, Page] = {
     "portail/404": Page("erreurs", aller("/portail/page-inexistante/")),
     "portail/mot-de-passe": Page("mot_de_passe", aller("/mot-de-passe/")),
     "portail/mot-de-passe-refuse": Page("mot_de_passe", _mot_de_passe_refuse),
+    "portail/mot-de-passe-provisoire": Page("provisoire", aller("/mot-de-passe/")),
     "dialogue/formulaire": Page("dialogue", aller("/portail/dialogue/")),
     "dialogue/formulaire-incomplet": Page("dialogue", _dialogue_incomplet),
     "dialogue/envoye": Page("dialogue", _dialogue_envoye),
@@ -398,13 +445,27 @@ PAGES: dict[str, Page] = {
     "rubrique/T12/paiements-demande-aj-erronee": Page("T12", _rubrique("T12", "paiements", "?date_demande=31139999")),
     # The staff area: login, second factor, the gestionnaire's admin.
     "gestion/login": Page("anonyme", aller("/gestion/login/")),
+    "gestion/login-refuse": Page("anonyme", _connexion_staff_refusee),
+    "gestion/second-facteur": Page("verification", aller("/gestion/verification/")),
+    "gestion/second-facteur-refuse": Page("verification", _code_refuse),
+    "gestion/second-facteur-enrolement": Page("enrolement", aller("/gestion/verification/")),
+    "gestion/application-conventions": Page("gestionnaire", aller("/gestion/conventions/")),
+    "gestion/caisses": Page("gestionnaire", _admin("conventions_caisse_changelist")),
+    "gestion/caisse": Page("gestionnaire", _admin("conventions_caisse_change", lambda m: caisse("131").pk)),
+    "gestion/reseaux-de-confiance": Page("gestionnaire", _admin("conventions_reseaudeconfiance_changelist")),
+    "gestion/reseau-de-confiance-ajout": Page("gestionnaire", _admin("conventions_reseaudeconfiance_add")),
     "gestion/accueil": Page("gestionnaire", aller("/gestion/")),
     "gestion/partenaires": Page("gestionnaire", _admin("conventions_partenaire_changelist")),
     "gestion/partenaire": Page("gestionnaire", _admin("conventions_partenaire_change", lambda m: m.partenaire.pk)),
     "gestion/partenaire-ajout": Page("gestionnaire", _admin("conventions_partenaire_add")),
+    "gestion/partenaire-ajout-incomplet": Page("gestionnaire", _ajout_incomplet("conventions_partenaire_add")),
     "gestion/conventions": Page("gestionnaire", _admin("conventions_convention_changelist")),
     "gestion/convention": Page("gestionnaire", _admin("conventions_convention_change", lambda m: m.convention.pk)),
     "gestion/convention-ajout": Page("gestionnaire", _admin("conventions_convention_add")),
+    "gestion/convention-ajout-incomplet": Page("gestionnaire", _ajout_incomplet("conventions_convention_add")),
+    "gestion/conventions-a-suivre": Page(
+        "gestionnaire", aller(lambda m: reverse("admin:conventions_convention_changelist") + "?a_suivre=non_signees")
+    ),
     "gestion/convention-annulation-resiliation": Page(
         "gestionnaire", _action("conventions_convention_changelist", "annuler_resiliation")
     ),
@@ -413,6 +474,10 @@ PAGES: dict[str, Page] = {
         "gestionnaire", _admin("habilitations_habilitation_change", lambda m: m.habilitations["T13"].pk)
     ),
     "gestion/habilitation-ajout": Page("gestionnaire", _admin("habilitations_habilitation_add")),
+    "gestion/habilitation-ajout-incomplet": Page("gestionnaire", _ajout_incomplet("habilitations_habilitation_add")),
+    "gestion/habilitations-a-suivre": Page(
+        "gestionnaire", aller(lambda m: reverse("admin:habilitations_habilitation_changelist") + "?a_suivre=demandes")
+    ),
     "gestion/habilitation-mot-de-passe-programme": Page(
         "gestionnaire", _action("habilitations_habilitation_changelist", "programmer_mots_de_passe")
     ),
@@ -434,9 +499,18 @@ PAGES: dict[str, Page] = {
     "gestion/messages-dialogue": Page("gestionnaire", _admin("dialogue_message_changelist")),
     "gestion/message-dialogue": Page("gestionnaire", _admin("dialogue_message_change", lambda m: m.message.pk)),
     "gestion/comptes": Page("gestionnaire", _admin("habilitations_user_changelist")),
+    "gestion/compte": Page(
+        "gestionnaire", _admin("habilitations_user_change", lambda m: m.habilitations["T1"].user.pk)
+    ),
+    "gestion/mot-de-passe-du-gestionnaire": Page("gestionnaire", aller("/gestion/password_change/")),
     # Issued documents.
+    "documents/lot": Page("gestionnaire", _lot),
     "documents/lot-avec-mots-de-passe": Page("gestionnaire", _lot_d_un_mot_de_passe),
     "documents/document": Page("gestionnaire", _document),
+    "gestion/document-emis": Page(
+        "gestionnaire",
+        aller(lambda m: reverse("admin:documents_documentemis_change", args=[DocumentEmis.objects.latest("id").pk])),
+    ),
     "documents/introuvable": Page("gestionnaire", aller(lambda m: reverse("documents:lot", args=[uuid.uuid4()]))),
     "documents/refus": Page("officier", aller(lambda m: reverse("documents:lot", args=[uuid.uuid4()]))),
     # The officer's journal screens.
@@ -452,6 +526,7 @@ PAGES: dict[str, Page] = {
     "controle/surveillance-nouvelle": Page(
         "officier", aller(lambda m: f"/gestion/controle/surveillances/nouvelle/?habilitation={m.suivie.public_id}")
     ),
+    "controle/surveillance-nouvelle-incomplete": Page("officier", _surveillance_incomplete),
     "controle/surveillance": Page(
         "officier", aller(lambda m: reverse("controle:surveillance_detail", args=[m.surveillance.public_id]))
     ),
