@@ -120,7 +120,9 @@ def test_champs_manquants_en_francais_et_rien_d_enregistre(client, agent, champs
     reponse = envoyer(client, **champs)
     assert reponse.status_code == 200
     page = texte(reponse)
-    assert f'<span class="erreur" role="alert">{erreur}</span>' in page
+    # Under the id the field's aria-describedby names, so that a screen reader reads it with the field.
+    champ = next(iter(champs))
+    assert f'<span class="erreur" role="alert" id="id_{champ}_error">{erreur}</span>' in page
     assert CONFIRMATION not in page
     assert not Message.objects.exists()
 
