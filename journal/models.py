@@ -25,6 +25,11 @@ class TypeEvenement(models.TextChoices):
     CONTROLE = "controle", "lecture du journal"
     SURVEILLANCE = "surveillance", "mise sous surveillance"
     PURGE = "purge", "purge du journal"
+    # Issue 16: the partner's responsable habilitations (his requests, the Caf's answers), the
+    # yearly review of accesses, and the letter telling an allocataire who consulted his dossier.
+    DEMANDE = "demande", "demande d'un responsable habilitations"
+    REVUE = "revue", "revue annuelle des accès"
+    DROIT_ACCES = "droit_acces", "relevé des consultations pour l'allocataire"
 
 
 class Resultat(models.TextChoices):
