@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -309,6 +310,13 @@ def _dialogue_envoye(onglet, monde):
     expect(onglet.locator("h1")).to_be_visible()
 
 
+def _erreur_du_serveur(onglet, monde):
+    # A page that fails on the server: Django answers with templates/500.html.
+    with mock.patch("habilitations.views.render", side_effect=RuntimeError("panne simulée par le test")):
+        reponse = onglet.goto("/a-qui-s-adresse-cafpro/")
+    assert reponse.status == 500
+
+
 def _session_expiree(onglet, monde):
     # A bookmark reached without a session: the expired-session page.
     onglet.goto("/portail/dossier/paiements/")
@@ -427,6 +435,7 @@ PAGES: dict[str, Page] = {
     "portail/consultation-opposition": Page("erreurs", _consultation_refusee(NUMERO_OPPOSITION)),
     "portail/403-rubrique-hors-profil": Page("T2", aller("/portail/dossier/paiements/")),
     "portail/404": Page("erreurs", aller("/portail/page-inexistante/")),
+    "portail/500": Page("anonyme", _erreur_du_serveur),
     "portail/mot-de-passe": Page("mot_de_passe", aller("/mot-de-passe/")),
     "portail/mot-de-passe-refuse": Page("mot_de_passe", _mot_de_passe_refuse),
     "portail/mot-de-passe-provisoire": Page("provisoire", aller("/mot-de-passe/")),
