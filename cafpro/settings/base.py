@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dialogue",
     "controle",
     "documents",
+    "revue",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +300,9 @@ CAFPRO_STAFF_MAX_ECHECS = env_int("CAFPRO_STAFF_MAX_ECHECS", 5)
 CAFPRO_STAFF_LOCK_SECONDS = env_int("CAFPRO_STAFF_LOCK_SECONDS", 900)
 # `manage.py demo` creates accounts whose passwords are in the source: development only.
 CAFPRO_DEMO_AUTORISEE = env_bool("CAFPRO_DEMO", DEBUG)
+# Yearly review of accesses (issue 16, revue/calendrier.py): empty = on each anniversary of a
+# convention's date d'effet (its tacit renewal), or "MM-JJ" for one fixed day of the year.
+CAFPRO_REVUE_JOUR = env_str("CAFPRO_REVUE_JOUR", "")
 # How many reverse proxies of ours stand in front; 0 = take the socket's peer address.
 CAFPRO_TRUSTED_PROXIES = env_int("CAFPRO_TRUSTED_PROXIES", 0)
 
