@@ -20,6 +20,8 @@ urlpatterns = [
     path("portail/", include("dossiers.urls")),
     # Wired here, not in dossiers/urls.py: dialogue uses the portal's frame, dossiers never imports dialogue.
     path("portail/dialogue/", dialogue.dialogue, name="dialogue"),
+    # The responsables habilitations' space (issue 16): neither the portal nor the admin.
+    path("espace/", include("responsables.urls")),
     path("gestion/controle/", include("controle.urls")),
     path("gestion/documents/", include("documents.urls")),
     path("gestion/", admin.site.urls),

@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from conventions.models import Caisse, Convention, EtatConvention
+from conventions.models import Caisse, Convention, DesignationResponsable, EtatConvention, Partenaire
 from conventions.validators import valider_telephone
 from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
@@ -35,6 +35,9 @@ HISTORIQUE_MOTS_DE_PASSE = 5
 class TypeCompte(models.TextChoices):
     PARTENAIRE = "partenaire", "agent d'un partenaire"
     AGENT_CAF = "agent_caf", "agent de la Caf"
+    # The partner's "responsable habilitations" (04-… forms, « désignation d'un responsable
+    # habilitations »): manages his agents' accesses in /espace/, never consults a dossier.
+    RESPONSABLE = "responsable", "responsable habilitations d'un partenaire"
 
 
 class Role(models.TextChoices):
@@ -57,12 +60,13 @@ class UserManager(BaseUserManager):
         extra_fields.update(is_staff=True, is_superuser=True, type_compte=TypeCompte.AGENT_CAF)
         return self.create_user(username, password, **extra_fields)
 
-    def create_partenaire(self) -> "User":
-        """A partner agent's account, with a fresh identifiant and no usable password yet."""
+    def create_partenaire(self, type_compte: str = "partenaire") -> "User":
+        """A partner agent's (or responsable habilitations') account, with a fresh identifiant
+        and no usable password yet."""
         for _ in range(20):
             identifiant = generer_identifiant()
             if not self.filter(username__iexact=identifiant).exists():
-                return self.create_user(identifiant, None, type_compte=TypeCompte.PARTENAIRE)
+                return self.create_user(identifiant, None, type_compte=type_compte)
         raise RuntimeError("Impossible de générer un identifiant libre.")
 
 
@@ -106,7 +110,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
             # Every staff account but the national superusers belongs to one Caf.
             models.CheckConstraint(
-                condition=Q(type_compte=TypeCompte.PARTENAIRE) | Q(caisse__isnull=False) | Q(is_superuser=True),
+                condition=Q(type_compte__in=[TypeCompte.PARTENAIRE, TypeCompte.RESPONSABLE])
+                | Q(caisse__isnull=False)
+                | Q(is_superuser=True),
                 name="habilitations_user_agent_caf_rattache_a_une_caisse",
             ),
         ]
@@ -123,6 +129,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def est_partenaire(self) -> bool:
         return self.type_compte == TypeCompte.PARTENAIRE
+
+    @property
+    def est_responsable(self) -> bool:
+        """A partner's responsable habilitations (issue 16): his space is /espace/, nothing else."""
+        return self.type_compte == TypeCompte.RESPONSABLE
 
     @property
     def est_agent_caf(self) -> bool:
@@ -718,3 +729,206 @@ class CompteurEchecs(models.Model):
             compteur.dernier_echec = maintenant
             compteur.save(update_fields=["echecs", "dernier_echec"])
             return compteur.echecs
+
+
+# --- Responsables habilitations (issue 16) ---------------------------------------------------
+
+# 04-… forms, « désignation d'un responsable habilitations »: the partner names who answers for its
+# agents' accesses; the team's decision: at most two per convention (a titulaire and a backup).
+MAX_RESPONSABLES_PAR_CONVENTION = 2
+
+
+class ResponsableHabilitationsQuerySet(models.QuerySet):
+    def en_fonction(self):
+        return self.filter(user__is_active=True)
+
+
+class ResponsableHabilitations(models.Model):
+    """A partner's responsable habilitations, with his own account (TypeCompte.RESPONSABLE).
+
+    Created by the Caf's gestionnaire from the désignation received (04-… forms, « désignation
+    d'un responsable habilitations »). « Le changement de responsable habilitations doit faire
+    l'objet d'une nouvelle désignation »: a replaced responsable's attachments are ended
+    (RattachementResponsable.fin_le) and his account closed, never reassigned to someone else.
+    His account manages the accesses of his conventions' agents and never consults a dossier.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        User,
+        # The journal and the requests name this account: it is closed, never deleted.
+        on_delete=models.PROTECT,
+        related_name="responsable_habilitations",
+        editable=False,
+        verbose_name="compte",
+    )
+    partenaire = models.ForeignKey(
+        Partenaire,
+        # The partner's référentiel outlives its responsables' accounts.
+        on_delete=models.PROTECT,
+        related_name="responsables_habilitations",
+    )
+    designation = models.ForeignKey(
+        DesignationResponsable,
+        # The désignation is the evidence the account rests on.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comptes",
+        verbose_name="désignation",
+        help_text="La désignation reçue du partenaire qui fonde ce compte.",
+    )
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    email = models.EmailField("adresse électronique professionnelle", blank=True)
+    telephone = models.CharField("tél. professionnel", max_length=20, blank=True, validators=[valider_telephone])
+    conventions = models.ManyToManyField(
+        Convention,
+        through="RattachementResponsable",
+        related_name="responsables_habilitations",
+        blank=True,
+    )
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = ResponsableHabilitationsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "responsable habilitations"
+        verbose_name_plural = "responsables habilitations"
+        ordering = ["nom", "prenom"]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom} ({self.identifiant})".strip()
+
+    def save(self, *args, **kwargs):
+        if self.user_id is None:
+            self.user = User.objects.create_partenaire(TypeCompte.RESPONSABLE)
+        super().save(*args, **kwargs)
+
+    @property
+    def identifiant(self) -> str:
+        return self.user.username if self.user_id else ""
+
+    def clean(self):
+        if self.designation_id and self.partenaire_id and self.designation.partenaire_id != self.partenaire_id:
+            raise ValidationError({"designation": "La désignation doit émaner du partenaire du responsable."})
+
+    def conventions_en_charge(self, jour: date | None = None):
+        """The conventions he answers for today: attached, attachment not ended."""
+        return Convention.objects.filter(pk__in=self.rattachements.en_cours(jour).values("convention_id"))
+
+    def emettre_mot_de_passe(self) -> str:
+        """A random password issued by the Caf, to hand over by letter like an agent's."""
+        mot_de_passe = generer_mot_de_passe(settings.CAFPRO_PASSWORD_MIN_LENGTH)
+        self.user.set_password(mot_de_passe)
+        self.user.save(update_fields=["password"])
+        CompteurEchecs.objects.filter(cle=cle_identifiant(cle_responsable(self.identifiant))).update(echecs=0)
+        return mot_de_passe
+
+
+def cle_responsable(identifiant: str) -> str:
+    """The failure counter's key of a responsable's identifiant, apart from the agents' ones."""
+    return "responsable:" + identifiant
+
+
+class RattachementResponsableQuerySet(models.QuerySet):
+    def en_cours(self, jour: date | None = None):
+        jour = jour or timezone.localdate()
+        return self.filter(debut_le__lte=jour).filter(Q(fin_le__isnull=True) | Q(fin_le__gt=jour))
+
+
+class RattachementResponsable(models.Model):
+    """One convention a responsable habilitations answers for, from a date until a new désignation."""
+
+    class Rang(models.IntegerChoices):
+        PREMIER = 1, "premier responsable"
+        SECOND = 2, "second responsable"
+
+    responsable = models.ForeignKey(
+        ResponsableHabilitations,
+        # History of who answered for a convention's accesses: never cut.
+        on_delete=models.PROTECT,
+        related_name="rattachements",
+    )
+    convention = models.ForeignKey(
+        Convention,
+        # Same: the convention is never deleted.
+        on_delete=models.PROTECT,
+        related_name="rattachements_responsables",
+    )
+    rang = models.PositiveSmallIntegerField("rang", choices=Rang.choices)
+    debut_le = models.DateField("en charge à compter du", default=timezone.localdate)
+    fin_le = models.DateField(
+        "fin de la charge le",
+        null=True,
+        blank=True,
+        help_text="Renseignée quand une nouvelle désignation remplace ce responsable.",
+    )
+
+    objects = RattachementResponsableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "convention confiée à un responsable habilitations"
+        verbose_name_plural = "conventions confiées aux responsables habilitations"
+        ordering = ["convention", "rang"]
+        constraints = [
+            # Two seats per convention (MAX_RESPONSABLES_PAR_CONVENTION)...
+            models.CheckConstraint(condition=Q(rang__in=[1, 2]), name="habilitations_rattachement_rang_1_ou_2"),
+            # ...each held by one responsable at a time: with the check above, at most two
+            # responsables in charge of a convention, even under two concurrent admin saves.
+            models.UniqueConstraint(
+                fields=["convention", "rang"],
+                condition=Q(fin_le__isnull=True),
+                name="habilitations_rattachement_un_responsable_par_rang",
+            ),
+            # A responsable holds one seat of a convention, not both.
+            models.UniqueConstraint(
+                fields=["convention", "responsable"],
+                condition=Q(fin_le__isnull=True),
+                name="habilitations_rattachement_une_fois_par_convention",
+            ),
+            models.CheckConstraint(
+                condition=Q(fin_le__isnull=True) | Q(fin_le__gte=models.F("debut_le")),
+                name="habilitations_rattachement_fin_apres_debut",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.convention} — {self.responsable}"
+
+    def save(self, *args, **kwargs):
+        if self.rang is None:
+            # The free seat; the unique constraint refuses a third responsable all the same.
+            pris = set(
+                RattachementResponsable.objects.filter(convention_id=self.convention_id, fin_le__isnull=True)
+                .exclude(pk=self.pk)
+                .values_list("rang", flat=True)
+            )
+            self.rang = min(set(self.Rang.values) - pris, default=self.Rang.SECOND)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        erreurs = {}
+        if self.responsable_id and self.convention_id:
+            if self.convention.partenaire_id != self.responsable.partenaire_id:
+                erreurs["convention"] = "Un responsable habilitations ne répond que des conventions de son partenaire."
+            if self.fin_le is None:
+                autres = RattachementResponsable.objects.filter(
+                    convention_id=self.convention_id, fin_le__isnull=True
+                ).exclude(pk=self.pk)
+                if autres.filter(responsable_id=self.responsable_id).exists():
+                    erreurs["convention"] = "Ce responsable est déjà en charge de cette convention."
+                elif autres.count() >= MAX_RESPONSABLES_PAR_CONVENTION:
+                    erreurs["convention"] = (
+                        f"La convention {self.convention.numero} a déjà {MAX_RESPONSABLES_PAR_CONVENTION} "
+                        "responsables habilitations : mettez fin à la charge de l'un d'eux (nouvelle désignation)."
+                    )
+                elif self.rang is None:
+                    pris = set(autres.values_list("rang", flat=True))
+                    self.rang = min(set(self.Rang.values) - pris)
+                elif autres.filter(rang=self.rang).exists():
+                    erreurs["rang"] = "Ce rang est déjà occupé pour cette convention."
+        if self.fin_le and self.debut_le and self.fin_le < self.debut_le:
+            erreurs["fin_le"] = "La fin de la charge ne peut pas précéder son début."
+        if erreurs:
+            raise ValidationError(erreurs)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dialogue",
     "controle",
     "documents",
+    "responsables",
     "revue",
 ]
 

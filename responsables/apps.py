@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ResponsablesConfig(AppConfig):
+    name = "responsables"
+    verbose_name = "espace des responsables habilitations"
