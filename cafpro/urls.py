@@ -20,8 +20,12 @@ urlpatterns = [
     path("portail/", include("dossiers.urls")),
     # Wired here, not in dossiers/urls.py: dialogue uses the portal's frame, dossiers never imports dialogue.
     path("portail/dialogue/", dialogue.dialogue, name="dialogue"),
+    path("portail/dialogue/messages/", dialogue.mes_messages, name="dialogue_messages"),
+    path("portail/dialogue/messages/<uuid:public_id>/", dialogue.lire_message, name="dialogue_message"),
     # The responsables habilitations' space (issue 16): neither the portal nor the admin.
     path("espace/", include("responsables.urls")),
+    # Its yearly review, wired here: revue uses the space, the space never imports revue.
+    path("espace/revue/", include("revue.urls")),
     path("gestion/controle/", include("controle.urls")),
     path("gestion/documents/", include("documents.urls")),
     path("gestion/", admin.site.urls),

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Message
+from .models import Message, Reponse
 
 
 class MessageForm(forms.ModelForm):
@@ -28,3 +28,17 @@ class MessageForm(forms.ModelForm):
             },
             "texte": {"required": "Veuillez écrire votre message."},
         }
+
+
+class ReponseForm(forms.ModelForm):
+    """The gestionnaire's answer, in the message's page of the admin."""
+
+    class Meta:
+        model = Reponse
+        fields = ["texte"]
+        labels = {"texte": "Votre réponse"}
+        help_texts = {
+            "texte": "L'agent la lira dans « Mes messages » du portail ; le bandeau lui signale qu'elle l'attend. "
+            "Une réponse envoyée n'est plus modifiable."
+        }
+        widgets = {"texte": forms.Textarea(attrs={"rows": 6, "cols": 80})}

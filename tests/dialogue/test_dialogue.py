@@ -50,6 +50,17 @@ def envoyer(client, **champs):
     return client.post(DIALOGUE, donnees)
 
 
+def formulaires_des_reponses(reponse: str = "") -> dict:
+    """The management forms of the message page's two inlines (answers sent, a new answer)."""
+    return {
+        "reponses-TOTAL_FORMS": "0",
+        "reponses-INITIAL_FORMS": "0",
+        "reponses-2-TOTAL_FORMS": "1",
+        "reponses-2-INITIAL_FORMS": "0",
+        "reponses-2-0-texte": reponse,
+    }
+
+
 def message(caisse_numero, auteur, texte_message="Question sur un dossier"):
     return Message.objects.create(
         caisse=caisse(caisse_numero),
@@ -219,7 +230,13 @@ def test_le_gestionnaire_marque_un_message_traite_sans_en_changer_le_texte(admin
     du_131, _ = messages_131_161
     reponse = admin_131.post(
         f"{ADMIN}{du_131.pk}/change/",
-        {"traite": "on", "texte": "réécrit", "organisme": "réécrit", "caisse": caisse("161").pk},
+        {
+            "traite": "on",
+            "texte": "réécrit",
+            "organisme": "réécrit",
+            "caisse": caisse("161").pk,
+            **formulaires_des_reponses(),
+        },
     )
     assert reponse.status_code == 302
     du_131.refresh_from_db()
