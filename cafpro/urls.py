@@ -26,8 +26,6 @@ urlpatterns = [
     path("espace/", include("responsables.urls")),
     # Its yearly review, wired here: revue uses the space, the space never imports revue.
     path("espace/revue/", include("revue.urls")),
-    # Its yearly review, wired here: revue uses the space, the space never imports revue.
-    path("espace/revue/", include("revue.urls")),
     path("gestion/controle/", include("controle.urls")),
     path("gestion/documents/", include("documents.urls")),
     path("gestion/", admin.site.urls),
