@@ -1,9 +1,11 @@
 """The Responsables Sécurité's forms: the journal's filters (every one optional, choices limited
-to the officer's Caisse), the indicators' period, putting under surveillance and lifting.
+to the officer's Caisse), the indicators' period, putting under surveillance and lifting, the
+allocataire's letter (numéro and period).
 
 Habilitations, conventions and partners are chosen by their `public_id`: no integer key of
 ours appears in the officer's URLs."""
 
+import re
 from datetime import datetime, time, timedelta
 
 from django import forms
@@ -17,6 +19,7 @@ from habilitations.models import Habilitation
 from journal.models import Resultat
 from profils.definitions import profil_choices
 
+from .droit_acces import PERIODE_MAXIMALE as PERIODE_MAXIMALE_DROIT_ACCES
 from .indicateurs import PARIS, PeriodeObservee
 from .recherche import GENRE_CHOICES, Criteres
 
@@ -205,3 +208,54 @@ class LeveeForm(forms.Form):
     motif_levee = forms.CharField(
         label="Motif de la levée", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DroitAccesForm(forms.Form):
+    """The letter of an allocataire's right of access: his numéro and a period of whole days (local
+    time), at most droit_acces.PERIODE_MAXIMALE days, none of them to come."""
+
+    numero = forms.CharField(
+        label="Numéro d'allocataire",
+        max_length=20,
+        error_messages={"required": "Saisissez le numéro d'allocataire."},
+    )
+    du = jour("Du", required=True)
+    au = jour("Au", required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["du"].error_messages["required"] = "Saisissez la date de début de la période."
+        self.fields["au"].error_messages["required"] = "Saisissez la date de fin de la période."
+        for nom in ("du", "au"):
+            self.fields[nom].error_messages["invalid"] = "Saisissez une date valide (jj/mm/aaaa)."
+
+    def clean_numero(self) -> str:
+        # As the portal takes it: spaces typed between the digits are ignored.
+        numero = "".join(self.cleaned_data["numero"].split())
+        if not re.fullmatch(r"[0-9]{7}", numero):
+            raise forms.ValidationError("Le numéro d'allocataire comporte 7 chiffres.")
+        return numero
+
+    def clean_du(self):
+        du = self.cleaned_data["du"]
+        if du > timezone.localdate():
+            raise forms.ValidationError("La date de début ne peut pas être postérieure à aujourd'hui.")
+        return du
+
+    def clean_au(self):
+        au = self.cleaned_data["au"]
+        if au > timezone.localdate():
+            raise forms.ValidationError("La date de fin ne peut pas être postérieure à aujourd'hui.")
+        return au
+
+    def clean(self):
+        donnees = super().clean()
+        du, au = donnees.get("du"), donnees.get("au")
+        if du and au:
+            if au < du:
+                self.add_error("au", "La date de fin doit être égale ou postérieure à la date de début.")
+            elif (au - du).days > PERIODE_MAXIMALE_DROIT_ACCES:
+                self.add_error(
+                    "au", "La période ne peut dépasser un an : le journal des accès n'est pas conservé au-delà."
+                )
+        return donnees

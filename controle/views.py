@@ -1,6 +1,7 @@
 """The Responsables Sécurité's screens (staff area, /gestion/controle/): the journal des accès
 (search, export, a habilitation's timeline, a dossier's consultations, the failed logins that
-belong to no Caf), the irregularity indicators and the mises sous surveillance.
+belong to no Caf), the irregularity indicators, the mises sous surveillance, and the letter that
+tells an allocataire which organisations consulted his dossier (controle/droit_acces.py).
 
 Every view goes through `responsable_securite_requis` (staff login, second factor, the role and
 a Caf; a journaled refusal otherwise), which hands it the officer's Caisse; it shows only that
@@ -10,20 +11,25 @@ itself journaled.
 
 from dataclasses import replace
 from datetime import timedelta
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from documents.rendu import pdf_des_blocs
+from dossiers.faits import destinataire_du_dossier
 from habilitations.models import Habilitation
 from journal.ecriture import neutraliser
 
+from . import droit_acces
 from . import indicateurs as ind
 from .export import reponse_csv
-from .forms import LeveeForm, MiseSousSurveillanceForm, PeriodeForm, RechercheForm, TentativesForm
+from .forms import DroitAccesForm, LeveeForm, MiseSousSurveillanceForm, PeriodeForm, RechercheForm, TentativesForm
 from .models import MiseSousSurveillance
 from .perms import contexte_admin, journaliser_lecture, lecture_du_journal, refuser, responsable_securite_requis
 from .recherche import (
@@ -429,3 +435,75 @@ def surveillance_lever(request, caisse, public_id: UUID):
         else:
             messages.success(request, "Surveillance levée.")
     return redirect("controle:surveillance_detail", public_id=surveillance.public_id)
+
+
+# --- The allocataire's right of access (issue 16) --------------------------------------------
+
+
+def _lettre(request, caisse, form, forme: str):
+    """The letter's content for a valid form, or None when the officer's Caf has no such dossier
+    (a refusal, journaled): the production is journaled before the journal is read for it."""
+    numero, du, au = form.cleaned_data["numero"], form.cleaned_data["du"], form.cleaned_data["au"]
+    destinataire = destinataire_du_dossier(caisse.numero, numero)
+    if destinataire is None:
+        droit_acces.journaliser_refus(request, caisse, numero)
+        form.add_error(
+            "numero",
+            f"La Caf {caisse.numero} ne gère aucun dossier n° {numero} : la lettre est écrite par la Caf "
+            "qui gère le dossier de l'allocataire.",
+        )
+        return None
+    droit_acces.journaliser(request, caisse, numero, du, au, forme)  # fails closed
+    return droit_acces.releve(caisse, numero, du, au, destinataire)
+
+
+def _page_droit_acces(request, caisse, form, releve=None, status=200):
+    contexte = {"title": "Droit d'accès d'un allocataire", "caisse": caisse, "form": form, "releve": releve}
+    if releve is not None:
+        contexte["blocs"] = droit_acces.blocs(releve)
+        contexte["requete_pdf"] = urlencode(
+            {"numero": releve.numero, "du": releve.du.isoformat(), "au": releve.au.isoformat()}
+        )
+    return _rendre(request, "controle/droit_acces.html", contexte, status=status)
+
+
+@lecture_du_journal
+@require_safe
+@responsable_securite_requis
+def droit_acces_lettre(request, caisse):
+    """The form (numéro, period), then the letter's preview, from the link to its PDF."""
+    if not request.GET:
+        jour = timezone.localdate()
+        initial = {"du": jour - timedelta(days=droit_acces.PERIODE_MAXIMALE - 1), "au": jour}
+        return _page_droit_acces(request, caisse, DroitAccesForm(initial=initial))
+    form = DroitAccesForm(request.GET)
+    if not form.is_valid():
+        return _page_droit_acces(request, caisse, form, status=400)
+    releve = _lettre(request, caisse, form, "aperçu")
+    if releve is None:
+        return _page_droit_acces(request, caisse, form, status=403)
+    return _page_droit_acces(request, caisse, form, releve)
+
+
+@lecture_du_journal
+@require_safe
+@responsable_securite_requis
+def droit_acces_pdf(request, caisse):
+    """The letter as a PDF, to print and send; the same checks and journaling as its preview."""
+    form = DroitAccesForm(request.GET)
+    if not form.is_valid():
+        return _page_droit_acces(request, caisse, form, status=400)
+    releve = _lettre(request, caisse, form, "PDF")
+    if releve is None:
+        return _page_droit_acces(request, caisse, form, status=403)
+    contenu = pdf_des_blocs(
+        droit_acces.blocs(releve),
+        titre=droit_acces.titre(releve),
+        pied=droit_acces.pied(releve),
+        sujet=droit_acces.TITRE,
+        auteur=releve.caisse.nom,
+    )
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    nom = f"releve-consultations-{releve.numero}-{releve.edite_le:%Y-%m-%d}.pdf"
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse

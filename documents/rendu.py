@@ -272,9 +272,22 @@ def elements_pdf(blocs: list[dict]) -> list[Flowable]:
 
 def pdf(document) -> bytes:
     """The PDF of a stored document: the same bytes every time for the same document."""
-    tampon = io.BytesIO()
     emis_le = timezone.localtime(document.emis_le)
-    pied = winansi(f"Cafpro — {document.titre} — émis le {emis_le:%d/%m/%Y} — réf. {document.public_id}")
+    return pdf_des_blocs(
+        document.blocs,
+        titre=document.titre,
+        pied=f"Cafpro — {document.titre} — émis le {emis_le:%d/%m/%Y} — réf. {document.public_id}",
+        sujet=document.get_nature_display(),
+        auteur=f"Caf {document.caisse}",
+    )
+
+
+def pdf_des_blocs(blocs: list[dict], *, titre: str, pied: str, sujet: str, auteur: str) -> bytes:
+    """The PDF of blocks that are not stored (controle's letter of the right of access, which
+    controle may not keep): A4, the footer `pied` and the page number on every page, the same
+    bytes for the same arguments."""
+    tampon = io.BytesIO()
+    pied = winansi(pied)
 
     def numeroter(toile, modele):
         toile.saveState()
@@ -290,12 +303,12 @@ def pdf(document) -> bytes:
         rightMargin=MARGE,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
-        title=winansi(document.titre),
-        subject=winansi(document.get_nature_display()),
-        author=winansi(f"Caf {document.caisse}"),
+        title=winansi(titre),
+        subject=winansi(sujet),
+        author=winansi(auteur),
         creator="Cafpro",
         producer="Cafpro",
         invariant=1,
     )
-    modele.build(elements_pdf(document.blocs) or [Spacer(1, 1)], onFirstPage=numeroter, onLaterPages=numeroter)
+    modele.build(elements_pdf(blocs) or [Spacer(1, 1)], onFirstPage=numeroter, onLaterPages=numeroter)
     return tampon.getvalue()
