@@ -10,4 +10,14 @@ urlpatterns = [
     path("connexion/bloquee/", views.bloque, name="bloque"),
     path("second-facteur/", views.second_facteur, name="second_facteur"),
     path("deconnexion/", views.deconnexion, name="deconnexion"),
+    path("demandes/", views.demandes, name="demandes"),
+    path("demandes/acces/", views.demande_acces, name="demande_acces"),
+    path("agents/<uuid:public_id>/suspension/", views.demander, {"type_": "suspension"}, name="suspension"),
+    path("agents/<uuid:public_id>/suppression/", views.demander, {"type_": "suppression"}, name="suppression"),
+    path(
+        "agents/<uuid:public_id>/reinitialisation/",
+        views.demander,
+        {"type_": "reinitialisation"},
+        name="reinitialisation",
+    ),
 ]

@@ -3,6 +3,7 @@ his agents, and (next) his requests to the Caf. Never a dossier: nothing here im
 
 import base64
 
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -13,11 +14,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from habilitations.forms import ConnexionForm
+from habilitations.models import EtatHabilitation
 from habilitations.second_facteur import JetonForm, qr_code_svg
 from journal.ecriture import neutraliser
 from journal.models import Resultat, TypeEvenement
 
 from . import connexion as porte
+from .demandes import journaliser_depot, journaliser_refus_de_depot
+from .forms import DemandeAccesForm, ReinitialisationForm, SuppressionForm, SuspensionForm
+from .models import Demande, MotifReinitialisation, TypeDemande
 from .perms import habilitations_du_responsable, responsable_de, responsable_requis
 
 MESSAGE_ECHEC = "Identifiant ou mot de passe incorrect."
@@ -115,8 +120,124 @@ def deconnexion(request):
 def accueil(request):
     """His agents, convention by convention, with their state and last connection."""
     habilitations = list(habilitations_du_responsable(request.user).order_by("convention__numero", "nom", "prenom"))
+    en_attente = set(
+        Demande.objects.en_attente().filter(habilitation__in=habilitations).values_list("habilitation_id", flat=True)
+    )
+    for habilitation in habilitations:
+        habilitation.etat_du_jour = habilitation.etat_effectif()
+        habilitation.demande_en_attente = habilitation.pk in en_attente
+        habilitation.modifiable = habilitation.etat_du_jour not in (EtatHabilitation.SUPPRIMEE, EtatHabilitation.FERMEE)
     return render(
         request,
         "responsables/accueil.html",
         {"responsable": request.responsable, "conventions": list(request.conventions), "habilitations": habilitations},
+    )
+
+
+@require_GET
+@responsable_requis
+def demandes(request):
+    """His requests, with the Caf's decision, its motif, who decided and when."""
+    liste = (
+        Demande.objects.filter(responsable=request.responsable, convention__in=request.conventions)
+        .select_related("convention", "habilitation__user", "decidee_par")
+        .order_by("-cree_le")
+    )
+    return render(request, "responsables/demandes.html", {"demandes": liste})
+
+
+@responsable_requis
+def demande_acces(request):
+    """« Demande d'accès au service Cafpro » for one of his organisation's agents (04-… forms)."""
+    form = DemandeAccesForm(request.POST if request.method == "POST" else None, conventions=request.conventions)
+    if request.method == "POST":
+        if form.is_valid():
+            demande = form.save(commit=False)
+            demande.type = TypeDemande.CREATION
+            demande.responsable = request.responsable
+            demande.save()
+            journaliser_depot(request, demande)
+            messages.success(request, "Votre demande d'accès a été transmise à la Caf.")
+            return redirect("responsables:demandes")
+        journaliser_refus_de_depot(
+            request, request.responsable, "demande d'accès incomplète ou irrecevable", champs=sorted(form.errors)
+        )
+    return render(request, "responsables/demande_acces.html", {"form": form}, status=400 if form.errors else 200)
+
+
+FORMULAIRES = {
+    TypeDemande.SUSPENSION: SuspensionForm,
+    TypeDemande.SUPPRESSION: SuppressionForm,
+    TypeDemande.REINITIALISATION: ReinitialisationForm,
+}
+TITRES = {
+    TypeDemande.SUSPENSION: "Demander la suspension de l'accès",
+    TypeDemande.SUPPRESSION: "Demander la suppression de l'accès",
+    TypeDemande.REINITIALISATION: "Demander la réinitialisation du mot de passe",
+}
+ACTIFS = (EtatHabilitation.ACTIVE, EtatHabilitation.VERROUILLEE)
+
+
+def _irrecevable(habilitation, type_: str, donnees: dict) -> str:
+    """Why the agent's state forbids this request ('' if it may be filed)."""
+    etat = habilitation.etat_effectif()
+    if etat in (EtatHabilitation.SUPPRIMEE, EtatHabilitation.FERMEE):
+        return f"L'accès de cet agent est {etat.label} : aucune demande ne peut plus le concerner."
+    if type_ == TypeDemande.SUSPENSION and etat not in ACTIFS:
+        return f"L'accès de cet agent est {etat.label} : il ne peut pas être suspendu."
+    if type_ == TypeDemande.REINITIALISATION:
+        permis = ACTIFS if donnees.get("motif_reinitialisation") == MotifReinitialisation.PERTE_OU_VOL else ACTIFS[:1]
+        if etat not in permis:
+            return f"L'accès de cet agent est {etat.label} : son mot de passe ne peut pas être réinitialisé."
+    if Demande.objects.en_attente().filter(habilitation=habilitation, type=type_).exists():
+        return "Une demande de ce type attend déjà la décision de la Caf pour cet agent."
+    return ""
+
+
+@responsable_requis
+def demander(request, public_id, type_):
+    """A suspension, a deletion at a date, or a password reset, for one of his agents."""
+    habilitation = habilitations_du_responsable(request.user).filter(public_id=public_id).first()
+    if habilitation is None:
+        # Another partner's or convention's agent, or a forged id: nothing tells which.
+        journaliser_refus_de_depot(
+            request, request.responsable, f"agent hors de son périmètre ({type_})", agent=str(public_id)
+        )
+        return render(request, "responsables/introuvable.html", status=404)
+    form = FORMULAIRES[type_](request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        motif = _irrecevable(habilitation, type_, form.cleaned_data)
+        if motif:
+            form.add_error(None, motif)
+        else:
+            demande = Demande.objects.create(
+                type=type_,
+                responsable=request.responsable,
+                convention=habilitation.convention,
+                habilitation=habilitation,
+                a_compter_du=form.cleaned_data.get("a_compter_du"),
+                motif_reinitialisation=form.cleaned_data.get("motif_reinitialisation", ""),
+                commentaire=form.cleaned_data.get("commentaire", ""),
+            )
+            journaliser_depot(request, demande)
+            messages.success(request, "Votre demande a été transmise à la Caf.")
+            return redirect("responsables:demandes")
+    if request.method == "POST":
+        journaliser_refus_de_depot(
+            request,
+            request.responsable,
+            f"{TypeDemande(type_).label} irrecevable",
+            agent=habilitation.identifiant,
+            erreurs=[str(e) for erreurs in form.errors.values() for e in erreurs],
+        )
+    return render(
+        request,
+        "responsables/demander.html",
+        {
+            "form": form,
+            "habilitation": habilitation,
+            "titre": TITRES[type_],
+            "etat": habilitation.etat_effectif().label,
+        },
+        status=400 if form.errors else 200,
     )
