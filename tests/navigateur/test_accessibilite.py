@@ -407,6 +407,24 @@ def _recherche_du_journal(onglet, monde):
     expect(onglet.locator("tr.evenement").first).to_be_visible()
 
 
+def _lettre_droit_d_acces(onglet, monde):
+    # The officer types the numéro and keeps the period offered: the letter's preview.
+    onglet.goto("/gestion/controle/droit-d-acces/")
+    onglet.get_by_label("Numéro d'allocataire").fill(NUMERO_COMPLET)
+    onglet.get_by_role("button", name="Afficher la lettre").click()
+    expect(onglet.locator("article.apercu-lettre")).to_be_visible()
+
+
+def _droit_d_acces_incomplet(onglet, monde):
+    # A malformed numéro and a period that ends before it starts.
+    onglet.goto("/gestion/controle/droit-d-acces/")
+    onglet.get_by_label("Numéro d'allocataire").fill("12345")
+    onglet.get_by_label("Du").fill(timezone.localdate().isoformat())
+    onglet.get_by_label("Au").fill((timezone.localdate() - timedelta(days=1)).isoformat())
+    onglet.get_by_role("button", name="Afficher la lettre").click()
+    expect(onglet.locator(".errorlist").first).to_be_visible()
+
+
 def vues_des_rubriques() -> list[tuple[str, str]]:
     """Each rubrique once per distinct view of it: the first profile that sees it with the same
     fields, history, navigation and title stands for the others (T9 reads T1's Paiements as T1
@@ -541,6 +559,13 @@ PAGES: dict[str, Page] = {
     ),
     "controle/evenements-surveilles": Page("officier", aller("/gestion/controle/surveillances/evenements/")),
     "controle/tentatives-inconnues": Page("officier", aller("/gestion/controle/journal/identifiants-inconnus/")),
+    "controle/droit-acces": Page("officier", aller("/gestion/controle/droit-d-acces/")),
+    "controle/droit-acces-lettre": Page("officier", _lettre_droit_d_acces),
+    "controle/droit-acces-erreurs": Page("officier", _droit_d_acces_incomplet),
+    # A numéro the officer's Caf does not manage: the journaled refusal, on the form.
+    "controle/droit-acces-refus": Page(
+        "officier", aller(lambda m: "/gestion/controle/droit-d-acces/?numero=1319999&du=2026-01-01&au=2026-01-31")
+    ),
     "controle/refus": Page("gestionnaire", aller("/gestion/controle/journal/")),
 }
 
