@@ -13,6 +13,7 @@ from .comptes import habilitation, identifiant_demo, mot_de_passe_demo, personne
 from .conventions import CONVENTIONS, NOUVEL_AGENT, DemoConvention, convention
 from .dossiers import CAISSES_DEMO, dossiers_documentes, generer_dossiers, recreer_dossiers_documentes
 from .journal import journal_de_demo
+from .revue import revue_de_demo
 
 # "A few hundred realistic dossiers per demo Caf"; `manage.py demo --dossiers` changes it.
 DOSSIERS_GENERES = 200
@@ -26,7 +27,9 @@ def construire(dossiers_generes: int = DOSSIERS_GENERES) -> dict:
     dossiers = dossiers_de_demo(caisses, dossiers_generes)
     # A month of journal des accès for the Responsables Sécurité's screens (written once).
     journal_de_demo([h["identifiant"] for h in habilitations])
-    return {"habilitations": habilitations, "staff": staff, "dossiers": dossiers}
+    # The yearly review of accesses open on one convention (issue 16).
+    revue = revue_de_demo()
+    return {"habilitations": habilitations, "staff": staff, "dossiers": dossiers, "revue": revue}
 
 
 def habilitations_de_demo(caisses: dict[str, Caisse]) -> list[dict]:

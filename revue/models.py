@@ -143,7 +143,9 @@ class Campagne(models.Model):
 
     @classmethod
     @transaction.atomic
-    def ouvrir(cls, convention: Convention, annee: int, jour: date) -> "Campagne | None":
+    def ouvrir(
+        cls, convention: Convention, annee: int, jour: date, acteur: str = "revue_quotidienne"
+    ) -> "Campagne | None":
         """Open the review of `annee` on `jour` with the agents who have an access today; None if
         it already exists (the unique constraint decides under concurrency) or has no agent."""
         habilitations = list(habilitations_revues(convention, jour).select_related("user"))
@@ -159,7 +161,7 @@ class Campagne(models.Model):
         _journaliser(
             campagne,
             "ouverture de la revue annuelle des accès",
-            acteur="revue_quotidienne",
+            acteur=acteur,
             agents=len(habilitations),
             date_limite=campagne.date_limite.isoformat(),
         )

@@ -16,6 +16,7 @@ from conventions.models import Convention, Partenaire
 from demo.dossiers import CAISSES_DEMO, dossiers_documentes
 from habilitations.models import EtatHabilitation, Habilitation, User
 from profils.definitions import PROFILS
+from revue.models import Campagne, Confirmation
 
 
 def demo_json() -> dict:
@@ -40,6 +41,8 @@ def instantane() -> list:
         list(Partenaire.objects.order_by("siret").values()),
         list(Convention.objects.order_by("numero").values()),
         list(Habilitation.objects.order_by("user__username").values()),
+        list(Campagne.objects.order_by("pk").values()),
+        list(Confirmation.objects.order_by("pk").values()),
     ]
 
 
@@ -243,3 +246,12 @@ def test_relancer_la_demo_journalise_chaque_compte_remis_en_etat(monde, client, 
     demo_json()
     assert Evenement.objects.count() == nombre
     assert all(verifier_chaine(chaine)[1] is None for chaine in chaines())
+
+
+def test_une_revue_annuelle_des_acces_est_ouverte(monde, db):
+    """Issue 16: a newcomer finds a review open on the Caf 131 gestionnaire's home page."""
+    revue = monde["revue"]
+    assert (revue["caisse"], revue["etat"], revue["agents"]) == ("131", "ouverte", 2)
+    campagne = Campagne.objects.get(convention__caisse__numero="131", convention__numero=revue["convention"])
+    assert campagne.accepte_les_reponses()
+    assert set(campagne.confirmations.values_list("decision", flat=True)) == {"a_confirmer"}

@@ -104,6 +104,12 @@ class Command(BaseCommand):
         for s in monde["staff"]:
             self.stdout.write(f"  {s['username']:<16}{s['password']:<32}Caf {s['caisse']}  {s['role']}")
             self.stdout.write(f"    second facteur (clé TOTP à saisir dans une application) : {s['totp_base32']}")
+        revue = monde["revue"]
+        self.stdout.write(
+            f"\nRevue annuelle des accès — ouverte le {revue['ouverte_le']} pour la convention {revue['convention']} "
+            f"(Caf {revue['caisse']}, {revue['agents']} agents à confirmer au plus tard le {revue['date_limite']}) : "
+            "sur l'accueil de son gestionnaire."
+        )
         self.stdout.write(
             f"\nDossiers allocataires — les mêmes numéros dans chaque Caf ({', '.join(CAISSES_DEMO)}) ; "
             f"recréés à chaque exécution :"
