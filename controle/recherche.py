@@ -39,8 +39,12 @@ GENRES = {
     "mot_de_passe": ("changement de mot de passe", TypeEvenement.MOT_DE_PASSE, None),
     "dialogue": ("message à la Caf (Dialogue)", TypeEvenement.DIALOGUE, None),
     "gestion": ("action d'un gestionnaire", TypeEvenement.GESTION, None),
+    # Issue 16: the responsables habilitations' requests (their decisions are "gestion").
+    "demande": ("demande d'un responsable habilitations", TypeEvenement.DEMANDE, None),
     "controle": ("lecture du journal", TypeEvenement.CONTROLE, None),
     "surveillance": ("mise sous surveillance", TypeEvenement.SURVEILLANCE, None),
+    # The letters to allocataires produced by the Caf's officers (controle.droit_acces).
+    "droit_acces": ("relevé des consultations pour l'allocataire", TypeEvenement.DROIT_ACCES, None),
 }
 GENRE_CHOICES = [(cle, libelle) for cle, (libelle, _, _) in GENRES.items()]
 

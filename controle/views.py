@@ -444,6 +444,8 @@ def _lettre(request, caisse, form, forme: str):
     """The letter's content for a valid form, or None when the officer's Caf has no such dossier
     (a refusal, journaled): the production is journaled before the journal is read for it."""
     numero, du, au = form.cleaned_data["numero"], form.cleaned_data["du"], form.cleaned_data["au"]
+    # Looked up first, since whether the Caf manages the dossier decides between the letter and a
+    # refusal; nothing of it is sent before the production's event is written.
     destinataire = destinataire_du_dossier(caisse.numero, numero)
     if destinataire is None:
         droit_acces.journaliser_refus(request, caisse, numero)
@@ -472,9 +474,14 @@ def _page_droit_acces(request, caisse, form, releve=None, status=200):
 @responsable_securite_requis
 def droit_acces_lettre(request, caisse):
     """The form (numéro, period), then the letter's preview, from the link to its PDF."""
-    if not request.GET:
+    if "du" not in request.GET and "au" not in request.GET:
+        # The empty form, the numéro filled in when the link of a dossier's consultations gives it.
         jour = timezone.localdate()
-        initial = {"du": jour - timedelta(days=droit_acces.PERIODE_MAXIMALE - 1), "au": jour}
+        initial = {
+            "numero": neutraliser(request.GET.get("numero", ""), 20).strip(),
+            "du": jour - timedelta(days=droit_acces.PERIODE_MAXIMALE - 1),
+            "au": jour,
+        }
         return _page_droit_acces(request, caisse, DroitAccesForm(initial=initial))
     form = DroitAccesForm(request.GET)
     if not form.is_valid():

@@ -534,3 +534,23 @@ def test_l_accueil_de_l_officier_mene_a_la_lettre(officier_131, admin_131):
     officier = connecter_au_admin(Client(), officier_131)
     assert f'href="{LETTRE}"' in texte(officier.get("/gestion/"))
     assert LETTRE not in texte(admin_131.get("/gestion/"))
+
+
+def test_les_lettres_produites_se_retrouvent_dans_le_journal(officier, monde):
+    officier.get(LETTRE, parametres())
+    officier.get(PDF, parametres())
+    page = texte(officier.get("/gestion/controle/journal/", {"genre": "droit_acces"}))
+    assert page.count('<tr class="evenement"') == 2
+    assert "lettre à l'allocataire (aperçu)" in page and "lettre à l'allocataire (PDF)" in page
+
+
+def test_depuis_les_consultations_d_un_dossier_le_formulaire_est_prerempli(officier, monde):
+    page = texte(officier.get("/gestion/controle/journal/dossier/", {"numero": NUMERO}))
+    assert f'href="{LETTRE}?numero={NUMERO}"' in page
+    reponse = officier.get(LETTRE, {"numero": NUMERO})
+    assert reponse.status_code == 200
+    formulaire = texte(reponse)
+    assert f'name="numero" value="{NUMERO}"' in formulaire
+    assert f'name="au" value="{timezone.localdate().isoformat()}"' in formulaire
+    assert "apercu-lettre" not in formulaire and "errorlist" not in formulaire
+    assert not productions().exists()
