@@ -130,13 +130,13 @@ def bornes(du: date, au: date) -> tuple[datetime, datetime]:
     return debut, timezone.make_aware(datetime.combine(au + timedelta(days=1), time.min))
 
 
-def evenements(caisse: str, numero: str, du: date, au: date) -> list[Evenement]:
-    """The events the letter lists, oldest first (see the module's docstring)."""
+def requete(caisse: str, numero: str, du: date, au: date):
+    """The events the letter lists, oldest first (see the module's docstring), as a queryset."""
     debut, fin = bornes(du, au)
     listes = Q(type__in=[TypeEvenement.CONSULTATION, TypeEvenement.RECHERCHE], resultat=Resultat.SUCCES) | Q(
         type=TypeEvenement.REFUS, resultat=Resultat.REFUS, motif=MOTIF_OPPOSITION
     )
-    return list(
+    return (
         Evenement.objects.filter(
             listes,
             numero_allocataire=numero,
@@ -149,6 +149,10 @@ def evenements(caisse: str, numero: str, du: date, au: date) -> list[Evenement]:
         .order_by("horodatage", "id")
         .only("horodatage", "type", "resultat", "motif", "habilitation_id", "rubrique")
     )
+
+
+def evenements(caisse: str, numero: str, du: date, au: date) -> list[Evenement]:
+    return list(requete(caisse, numero, du, au))
 
 
 def _organismes_des(habilitations: set[int]) -> dict[int, tuple[str, str]]:
