@@ -11,6 +11,7 @@ from dossiers.models import Personne, RoleDansLeFoyer
 
 from .comptes import habilitation, identifiant_demo, mot_de_passe_demo, personnel
 from .conventions import CONVENTIONS, NOUVEL_AGENT, DemoConvention, convention
+from .dialogue import dialogue_de_demo
 from .dossiers import CAISSES_DEMO, dossiers_documentes, generer_dossiers, recreer_dossiers_documentes
 from .journal import journal_de_demo
 from .revue import revue_de_demo
@@ -24,12 +25,14 @@ def construire(dossiers_generes: int = DOSSIERS_GENERES) -> dict:
     caisses = {c.numero: c for c in Caisse.objects.all()}
     habilitations = habilitations_de_demo(caisses)
     staff = personnel(caisses)
+    # The optional Dialogue opened by one Caf, with an answer waiting for one of its agents.
+    dialogue = dialogue_de_demo(caisses)
     dossiers = dossiers_de_demo(caisses, dossiers_generes)
     # A month of journal des accès for the Responsables Sécurité's screens (written once).
     journal_de_demo([h["identifiant"] for h in habilitations])
     # The yearly review of accesses open on one convention (issue 16).
     revue = revue_de_demo()
-    return {"habilitations": habilitations, "staff": staff, "dossiers": dossiers, "revue": revue}
+    return {"habilitations": habilitations, "staff": staff, "dossiers": dossiers, "dialogue": dialogue, "revue": revue}
 
 
 def habilitations_de_demo(caisses: dict[str, Caisse]) -> list[dict]:

@@ -288,31 +288,17 @@ class Captures:
             page.wait_for_url(re.compile(r"/gestion/documents/lot/"))
             self.prendre(page, "13-documents-emis.png")
 
-    def caisse_dialogue(self, page, caisse: str, ouvert: bool) -> None:
-        """The gestionnaire opens or closes his Caf's Dialogue rubrique (its one field he may change)."""
-        page.goto(f"/gestion/conventions/caisse/?q={caisse}")
-        page.locator("#result_list tbody tr th a").first.click()
-        page.wait_for_url(re.compile(r"/caisse/[^/]+/change/"))
-        page.locator("#id_dialogue_ouvert").set_checked(ouvert)
-        page.locator("input[name=_save]").click()
-        page.wait_for_url(re.compile(r"/caisse/(\?.*)?$"))
-
     def dialogue(self, demo: Demo) -> None:
-        """25: the Dialogue form of an agent of CAISSE_DIALOGUE, which no demo Caf opens: its
-        gestionnaire opens the rubrique for the screenshot and closes it again."""
+        """25: the Dialogue form of an agent of CAISSE_DIALOGUE, the Caf the demo opens it for
+        (demo/dialogue.py)."""
         agent = next((h for h in demo.habilitations if h["caisse"] == CAISSE_DIALOGUE), None)
         if agent is None:
             sys.exit(f"Aucune habilitation de démonstration dans la Caf {CAISSE_DIALOGUE}.")
-        with self.session_gestion(demo.gestionnaire(CAISSE_DIALOGUE), "/gestion/") as gestion:
-            self.caisse_dialogue(gestion, CAISSE_DIALOGUE, True)
-            try:
-                with self.session(agent) as page:
-                    page.locator("header").get_by_role("link", name="Dialogue").click()
-                    page.wait_for_url(re.compile(r"/portail/dialogue/$"))
-                    page.get_by_role("button", name="Envoyer").wait_for()
-                    self.prendre(page, "25-dialogue.png")
-            finally:
-                self.caisse_dialogue(gestion, CAISSE_DIALOGUE, False)
+        with self.session(agent) as page:
+            page.locator("header").get_by_role("link", name="Dialogue").click()
+            page.wait_for_url(re.compile(r"/portail/dialogue/$"))
+            page.get_by_role("button", name="Envoyer").wait_for()
+            self.prendre(page, "25-dialogue.png")
 
     def controle(self, demo: Demo) -> None:
         """09 to 11, 22 to 24: the journal des accès, the indicators, a habilitation's timeline,

@@ -104,6 +104,11 @@ class Command(BaseCommand):
         for s in monde["staff"]:
             self.stdout.write(f"  {s['username']:<16}{s['password']:<32}Caf {s['caisse']}  {s['role']}")
             self.stdout.write(f"    second facteur (clé TOTP à saisir dans une application) : {s['totp_base32']}")
+        dialogue = monde["dialogue"]
+        self.stdout.write(
+            f"\nRubrique Dialogue — ouverte par la {dialogue['nom']} ({dialogue['caisse']}) ; "
+            f"l'agent {dialogue['agent']} y a une réponse de la Caf qui l'attend."
+        )
         revue = monde["revue"]
         self.stdout.write(
             f"\nRevue annuelle des accès — ouverte le {revue['ouverte_le']} pour la convention {revue['convention']} "
