@@ -37,8 +37,12 @@ def noter_l_ouverture(sender, request, user, **kwargs):
 def _fin_de_session(request, motif: str, page: str):
     enregistrer_pour_compte(TypeEvenement.EXPIRATION, Resultat.SUCCES, request.user, request=request, motif=motif)
     partenaire = request.user.est_partenaire
+    responsable = request.user.est_responsable
     logout(request)
-    # Staff go back to the admin's login; partners get the manual's page.
+    # Staff go back to the admin's login; partners get the manual's page; a responsable
+    # habilitations, his space's login (issue 16).
+    if responsable:
+        return redirect("responsables:connexion")
     return redirect(page if partenaire else "admin:login")
 
 

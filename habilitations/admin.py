@@ -409,14 +409,59 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
             },
         )
 
+    # One habilitation's operation with its letters, into an action's lot: the actions below and
+    # the validation of a responsable habilitations' request (responsables.admin) share them.
+
+    def operer_ouverture(self, request, lot, pieces, habilitation) -> None:
+        mot_de_passe = habilitation.ouvrir_droits(request.user, request)
+        lettre = courriers.lettre_ouverture(habilitation, timezone.localdate())
+        self._lettre_et_feuille(request, lot, pieces, Nature.LETTRE_OUVERTURE, lettre, habilitation, mot_de_passe)
+
+    def operer_mot_de_passe_programme(self, request, lot, pieces, habilitation, a_compter_du) -> None:
+        mot_de_passe = habilitation.programmer_mot_de_passe(a_compter_du, request.user, request)
+        lettre = courriers.lettre_mot_de_passe(habilitation, timezone.localdate(), a_compter_du)
+        self._lettre_et_feuille(
+            request,
+            lot,
+            pieces,
+            Nature.LETTRE_MOT_DE_PASSE,
+            lettre,
+            habilitation,
+            mot_de_passe,
+            a_compter_du=a_compter_du,
+        )
+
+    def operer_perte_ou_vol(self, request, lot, pieces, habilitation) -> Habilitation:
+        jour = timezone.localdate()
+        nouvelle, mot_de_passe = habilitation.perte_ou_vol(request.user, request)
+        self._emettre(
+            request, lot, Nature.LETTRE_SUPPRESSION, courriers.lettre_suppression(habilitation, jour), habilitation
+        )
+        lettre = courriers.lettre_perte_ou_vol(nouvelle, jour)
+        self._lettre_et_feuille(request, lot, pieces, Nature.LETTRE_OUVERTURE, lettre, nouvelle, mot_de_passe)
+        return nouvelle
+
+    def operer_suppression(self, request, lot, habilitation, a_compter_du, *, demandee_par, recue_le) -> None:
+        habilitation.programmer_suppression(
+            a_compter_du, request.user, request, demandee_par=demandee_par, recue_le=recue_le
+        )
+        self._emettre(
+            request,
+            lot,
+            Nature.LETTRE_SUPPRESSION,
+            courriers.lettre_suppression(habilitation, timezone.localdate()),
+            habilitation,
+        )
+
+    def vers_le_lot(self, request, lot, pieces: dict):
+        return self._vers_le_lot(request, lot, pieces)
+
     @admin.action(description="Ouvrir les droits et éditer la lettre d'ouverture")
     def ouvrir_droits(self, request, queryset):
-        lot, pieces, jour = uuid.uuid4(), {}, timezone.localdate()
+        lot, pieces = uuid.uuid4(), {}
 
         def operation(habilitation):
-            mot_de_passe = habilitation.ouvrir_droits(request.user, request)
-            lettre = courriers.lettre_ouverture(habilitation, jour)
-            self._lettre_et_feuille(request, lot, pieces, Nature.LETTRE_OUVERTURE, lettre, habilitation, mot_de_passe)
+            self.operer_ouverture(request, lot, pieces, habilitation)
 
         if self._appliquer(request, queryset, operation, "ouverte(s)"):
             return self._vers_le_lot(request, lot, pieces)
@@ -434,22 +479,11 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         )
         if page:
             return page
-        lot, pieces, jour = uuid.uuid4(), {}, timezone.localdate()
+        lot, pieces = uuid.uuid4(), {}
         a_compter_du = form.cleaned_data["a_compter_du"]
 
         def operation(habilitation):
-            mot_de_passe = habilitation.programmer_mot_de_passe(a_compter_du, request.user, request)
-            lettre = courriers.lettre_mot_de_passe(habilitation, jour, a_compter_du)
-            self._lettre_et_feuille(
-                request,
-                lot,
-                pieces,
-                Nature.LETTRE_MOT_DE_PASSE,
-                lettre,
-                habilitation,
-                mot_de_passe,
-                a_compter_du=a_compter_du,
-            )
+            self.operer_mot_de_passe_programme(request, lot, pieces, habilitation, a_compter_du)
 
         if self._appliquer(
             request, queryset, operation, f"dotée(s) d'un mot de passe en service le {a_compter_du:%d/%m/%Y}"
@@ -469,15 +503,10 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         )
         if page:
             return page
-        lot, pieces, jour = uuid.uuid4(), {}, timezone.localdate()
+        lot, pieces = uuid.uuid4(), {}
 
         def operation(habilitation):
-            nouvelle, mot_de_passe = habilitation.perte_ou_vol(request.user, request)
-            self._emettre(
-                request, lot, Nature.LETTRE_SUPPRESSION, courriers.lettre_suppression(habilitation, jour), habilitation
-            )
-            lettre = courriers.lettre_perte_ou_vol(nouvelle, jour)
-            self._lettre_et_feuille(request, lot, pieces, Nature.LETTRE_OUVERTURE, lettre, nouvelle, mot_de_passe)
+            self.operer_perte_ou_vol(request, lot, pieces, habilitation)
 
         if self._appliquer(request, queryset, operation, "remplacée(s) par une nouvelle habilitation"):
             return self._vers_le_lot(request, lot, pieces)
@@ -519,19 +548,17 @@ class HabilitationAdmin(PerimetreCaisseAdmin):
         )
         if page:
             return page
-        lot, jour = uuid.uuid4(), timezone.localdate()
+        lot = uuid.uuid4()
         donnees = form.cleaned_data
 
         def operation(habilitation):
-            habilitation.programmer_suppression(
-                donnees["a_compter_du"],
-                request.user,
+            self.operer_suppression(
                 request,
+                lot,
+                habilitation,
+                donnees["a_compter_du"],
                 demandee_par=donnees["demandee_par"],
                 recue_le=donnees["recue_le"],
-            )
-            self._emettre(
-                request, lot, Nature.LETTRE_SUPPRESSION, courriers.lettre_suppression(habilitation, jour), habilitation
             )
 
         if self._appliquer(

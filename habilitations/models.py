@@ -909,14 +909,15 @@ class RattachementResponsable(models.Model):
 
     def clean(self):
         erreurs = {}
-        if self.responsable_id and self.convention_id:
-            if self.convention.partenaire_id != self.responsable.partenaire_id:
+        # In the admin's inline the responsable may not be saved yet: the count holds without him.
+        if self.convention_id:
+            if self.responsable_id and self.convention.partenaire_id != self.responsable.partenaire_id:
                 erreurs["convention"] = "Un responsable habilitations ne répond que des conventions de son partenaire."
             if self.fin_le is None:
                 autres = RattachementResponsable.objects.filter(
                     convention_id=self.convention_id, fin_le__isnull=True
                 ).exclude(pk=self.pk)
-                if autres.filter(responsable_id=self.responsable_id).exists():
+                if self.responsable_id and autres.filter(responsable_id=self.responsable_id).exists():
                     erreurs["convention"] = "Ce responsable est déjà en charge de cette convention."
                 elif autres.count() >= MAX_RESPONSABLES_PAR_CONVENTION:
                     erreurs["convention"] = (
@@ -930,5 +931,12 @@ class RattachementResponsable(models.Model):
                     erreurs["rang"] = "Ce rang est déjà occupé pour cette convention."
         if self.fin_le and self.debut_le and self.fin_le < self.debut_le:
             erreurs["fin_le"] = "La fin de la charge ne peut pas précéder son début."
+        if self.pk is not None:
+            # A charge recorded is history: only its end is written later (a new désignation).
+            en_base = RattachementResponsable.objects.filter(pk=self.pk).values("convention_id", "debut_le").first()
+            if en_base and (en_base["convention_id"], en_base["debut_le"]) != (self.convention_id, self.debut_le):
+                erreurs["convention"] = (
+                    "Une charge enregistrée ne change pas de convention ni de début : mettez-y fin et ajoutez-en une."
+                )
         if erreurs:
             raise ValidationError(erreurs)

@@ -111,3 +111,12 @@ def test_au_plus_deux_responsables_par_convention(convention, responsable):
         troisieme.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         troisieme.save()
+
+
+def test_session_inactive_ramene_a_la_connexion_de_l_espace(client_responsable):
+    from tests.outils import derniere_requete_il_y_a
+
+    derniere_requete_il_y_a(client_responsable, 11 * 60)
+    reponse = client_responsable.get("/espace/")
+    assert reponse.status_code == 302 and reponse["Location"] == "/espace/connexion/"
+    assert "_auth_user_id" not in client_responsable.session
