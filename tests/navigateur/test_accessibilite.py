@@ -35,12 +35,13 @@ from pytest_django.live_server_helper import LiveServer
 from controle.surveillance import mettre_sous_surveillance
 from conventions.models import Caisse
 from demo.dossiers import creer_dossier
-from dialogue.models import Message
+from dialogue.models import Message, Reponse
 from documents.models import DocumentEmis
 from dossiers.models import Logement
-from habilitations.models import EtatHabilitation, Role
+from habilitations.models import EtatHabilitation, RattachementResponsable, ResponsableHabilitations, Role
 from profils.definitions import PROFILS
 from profils.rubriques import acces, rubriques_du_profil
+from revue.models import Campagne
 from tests.conftest import connecter_au_admin
 from tests.factories import (
     MOT_DE_PASSE_STAFF,
@@ -77,6 +78,8 @@ class Monde:
     suivie: object
     surveillance: object
     message: object
+    # Issue 16: the T13 convention's responsable habilitations (his yearly review is open).
+    responsable: object = None
     contextes: dict = field(default_factory=dict)
 
 
@@ -143,7 +146,13 @@ def _construire():
         courriel="agent@partenaire.invalid",
         texte="Bonjour, l'allocataire 1310001 signale un changement d'adresse.",
     )
+    # Issue 16: the Caf's answer, waiting for its reader (the banner's « Dialogue (1 réponse) »).
+    Reponse.objects.create(message=message, auteur=gestionnaire, texte="Bonjour, le changement est enregistré.")
     convention = habilitations["T13"].convention
+    # Issue 16: the yearly review of the T13 convention, open, answered by its responsable habilitations.
+    responsable = ResponsableHabilitations.objects.create(partenaire=convention.partenaire, nom="MARTIN", prenom="Paul")
+    RattachementResponsable.objects.create(responsable=responsable, convention=convention)
+    Campagne.ouvrir(convention, timezone.localdate().year, timezone.localdate())
     return {
         "habilitations": {**habilitations, "demandeur": en_demande},
         "gestionnaire": gestionnaire,
@@ -154,6 +163,7 @@ def _construire():
         "suivie": suivie,
         "surveillance": surveillance,
         "message": message,
+        "responsable": responsable.user,
     }
 
 
@@ -244,7 +254,7 @@ def onglet_de(monde, chromium, qui: str):
     if qui not in monde.contextes:
         contexte, onglet = _nouvel_onglet(monde, chromium)
         monde.contextes[qui] = contexte
-        if qui in ("gestionnaire", "officier"):
+        if qui in ("gestionnaire", "officier", "responsable"):
             _ouvrir_une_session(onglet, monde, getattr(monde, qui), staff=True)
         elif qui in monde.staff:
             _mot_de_passe_staff(onglet, monde.staff[qui].username)
@@ -461,6 +471,8 @@ PAGES: dict[str, Page] = {
     "dialogue/formulaire-incomplet": Page("dialogue", _dialogue_incomplet),
     "dialogue/envoye": Page("dialogue", _dialogue_envoye),
     "dialogue/non-ouvert-404": Page("multi", aller("/portail/dialogue/")),
+    "dialogue/mes-messages": Page("dialogue", aller("/portail/dialogue/messages/")),
+    "dialogue/message": Page("dialogue", aller(lambda monde: f"/portail/dialogue/messages/{monde.message.public_id}/")),
     # Every rubrique as each family of profiles sees it, then T12's Paiements with its demand's date.
     **{f"rubrique/{profil}/{code}": Page(profil, _rubrique(profil, code)) for profil, code in vues_des_rubriques()},
     "rubrique/T12/paiements-demande-aj": Page(
@@ -482,6 +494,12 @@ PAGES: dict[str, Page] = {
     "gestion/reseaux-de-confiance": Page("gestionnaire", _admin("conventions_reseaudeconfiance_changelist")),
     "gestion/reseau-de-confiance-ajout": Page("gestionnaire", _admin("conventions_reseaudeconfiance_add")),
     "gestion/accueil": Page("gestionnaire", aller("/gestion/")),
+    # Issue 16: the yearly review (the home page above shows its progress).
+    "gestion/revues": Page("gestionnaire", _admin("revue_campagne_changelist")),
+    "gestion/revue": Page(
+        "gestionnaire", _admin("revue_campagne_change", lambda m: Campagne.objects.get(convention=m.convention).pk)
+    ),
+    "responsables/revue": Page("responsable", aller("/espace/revue/")),
     "gestion/partenaires": Page("gestionnaire", _admin("conventions_partenaire_changelist")),
     "gestion/partenaire": Page("gestionnaire", _admin("conventions_partenaire_change", lambda m: m.partenaire.pk)),
     "gestion/partenaire-ajout": Page("gestionnaire", _admin("conventions_partenaire_add")),
