@@ -264,6 +264,7 @@ class Confirmation(models.Model):
             raise ValidationError("La revue est close : il n'est plus possible d'y répondre.")
         if self.decision != Decision.A_CONFIRMER:
             raise ValidationError(f"Réponse déjà donnée pour cet agent : « {self.get_decision_display()} ».")
+        self.habilitation.refresh_from_db()
         if self.habilitation.etat_effectif() not in ETATS_REVUS:
             raise ValidationError("Cet accès a été suspendu ou supprimé par la Caf entre-temps.")
 

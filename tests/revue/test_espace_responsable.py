@@ -7,6 +7,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from habilitations.models import EtatHabilitation
@@ -214,3 +216,18 @@ def test_sans_connexion_rien(client, campagne):
     assert client.post(f"{PAGE}{confirmation.public_id}/confirmer/").status_code == 302
     confirmation.refresh_from_db()
     assert confirmation.decision == Decision.A_CONFIRMER
+
+
+def test_le_nombre_de_requetes_ne_croit_pas_avec_les_agents(espace, convention, agents):
+    campagne = ouvrir(convention)
+    with CaptureQueriesContext(connection) as deux:
+        assert espace.get(PAGE).status_code == 200
+    for i in range(4):
+        HabilitationFactory(convention=convention, nom=f"NOUVEAU{i}")
+    campagne.confirmations.all().delete()
+    campagne.delete()
+    ouvrir(convention)
+    with CaptureQueriesContext(connection) as six:
+        page = texte(espace.get(PAGE))
+    assert page.count("/confirmer/") == 6
+    assert len(six) == len(deux)
