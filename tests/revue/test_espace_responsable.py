@@ -231,3 +231,21 @@ def test_le_nombre_de_requetes_ne_croit_pas_avec_les_agents(espace, convention, 
         page = texte(espace.get(PAGE))
     assert page.count("/confirmer/") == 6
     assert len(six) == len(deux)
+
+
+def test_le_second_responsable_de_la_convention_repond_aussi(client, convention, campagne):
+    second = creer_responsable(convention, nom="GARNIER", prenom="Inès")
+    connecter(client, second)
+    confirmation = ligne(campagne, "DURAND")
+    client.post(f"{PAGE}{confirmation.public_id}/confirmer/")
+    confirmation.refresh_from_db()
+    assert (confirmation.decision, confirmation.decidee_par) == (Decision.CONFIRMEE, second.user)
+
+
+def test_un_responsable_remplace_ne_repond_plus(espace, responsable, campagne):
+    # « Le changement de responsable habilitations doit faire l'objet d'une nouvelle désignation » (04-…).
+    responsable.rattachements.update(fin_le=timezone.localdate())
+    confirmation = ligne(campagne, "DURAND")
+    assert espace.post(f"{PAGE}{confirmation.public_id}/confirmer/").status_code == 403
+    confirmation.refresh_from_db()
+    assert confirmation.decision == Decision.A_CONFIRMER
