@@ -14,6 +14,7 @@ from .conventions import CONVENTIONS, NOUVEL_AGENT, DemoConvention, convention
 from .dialogue import dialogue_de_demo
 from .dossiers import CAISSES_DEMO, dossiers_documentes, generer_dossiers, recreer_dossiers_documentes
 from .journal import journal_de_demo
+from .responsables import responsable_de_demo
 from .revue import revue_de_demo
 
 # "A few hundred realistic dossiers per demo Caf"; `manage.py demo --dossiers` changes it.
@@ -32,7 +33,16 @@ def construire(dossiers_generes: int = DOSSIERS_GENERES) -> dict:
     journal_de_demo([h["identifiant"] for h in habilitations])
     # The yearly review of accesses open on one convention (issue 16).
     revue = revue_de_demo()
-    return {"habilitations": habilitations, "staff": staff, "dossiers": dossiers, "dialogue": dialogue, "revue": revue}
+    # The partner's responsable habilitations and his space (issue 16).
+    responsable = responsable_de_demo()
+    return {
+        "habilitations": habilitations,
+        "staff": staff,
+        "dossiers": dossiers,
+        "dialogue": dialogue,
+        "revue": revue,
+        "responsable": responsable,
+    }
 
 
 def habilitations_de_demo(caisses: dict[str, Caisse]) -> list[dict]:

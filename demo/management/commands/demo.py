@@ -14,6 +14,7 @@ from conventions.models import Caisse
 from demo.comptes import STAFF, staff_username
 from demo.dossiers import CAISSES_DEMO, DOSSIERS_DOCUMENTES, DOSSIERS_PROPRES, LIBELLES_CAS
 from demo.monde import DOSSIERS_GENERES, construire
+from demo.responsables import identifiant_responsable_demo
 
 # runserver's own default, where `manage.py runserver` alone serves.
 PORTAIL = "http://127.0.0.1:8000/"
@@ -53,7 +54,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--code-totp",
             metavar="COMPTE",
-            help="Affiche le code à 6 chiffres du moment pour un compte du personnel de démonstration.",
+            help="Affiche le code à 6 chiffres du moment pour un compte du personnel ou le responsable habilitations "
+            "de démonstration.",
         )
 
     def handle(self, *args, **options):
@@ -79,7 +81,8 @@ class Command(BaseCommand):
 
     def afficher_code(self, username: str) -> None:
         # Only for the demo's own accounts, whose keys are public anyway.
-        if username not in {staff_username(numero, role) for numero, role in STAFF}:
+        comptes = {staff_username(numero, role) for numero, role in STAFF} | {identifiant_responsable_demo()}
+        if username not in comptes:
             raise CommandError(f"{username} n'est pas un compte du personnel de démonstration.")
         appareil = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
         if appareil is None:
@@ -109,6 +112,14 @@ class Command(BaseCommand):
             f"\nRubrique Dialogue — ouverte par la {dialogue['nom']} ({dialogue['caisse']}) ; "
             f"l'agent {dialogue['agent']} y a une réponse de la Caf qui l'attend."
         )
+        responsable = monde["responsable"]
+        r = responsable
+        self.stdout.write(
+            f"\nEspace responsable habilitations — {portail}espace/ : {r['identifiant']} / {r['password']}, "
+            f"{r['nom']}, responsable de la convention {r['convention']} (Caf {r['caisse']}) ; "
+            f"ses demandes se valident dans l'administration (gestion.{r['caisse']})."
+        )
+        self.stdout.write(f"    second facteur (clé TOTP à saisir dans une application) : {responsable['totp_base32']}")
         revue = monde["revue"]
         self.stdout.write(
             f"\nRevue annuelle des accès — ouverte le {revue['ouverte_le']} pour la convention {revue['convention']} "
