@@ -20,7 +20,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -151,12 +151,17 @@ class Campagne(models.Model):
         habilitations = list(habilitations_revues(convention, jour).select_related("user"))
         if not habilitations or cls.objects.filter(convention=convention, annee=annee).exists():
             return None
-        campagne = cls.objects.create(
-            convention=convention,
-            annee=annee,
-            date_ouverture=jour,
-            date_limite=calendrier.date_limite(jour),
-        )
+        try:
+            with transaction.atomic():
+                campagne = cls.objects.create(
+                    convention=convention,
+                    annee=annee,
+                    date_ouverture=jour,
+                    date_limite=calendrier.date_limite(jour),
+                )
+        except IntegrityError:
+            # Two runs at once: the other one opened it a moment ago (the named constraint).
+            return None
         Confirmation.objects.bulk_create([Confirmation(campagne=campagne, habilitation=h) for h in habilitations])
         _journaliser(
             campagne,

@@ -242,3 +242,16 @@ class TestAutourDeLaDateLimite:
         revue_quotidienne()
         assert etat(agents["actif"]) == EtatHabilitation.SUSPENDUE
         assert etat(agents["verrouille"]) == EtatHabilitation.SUSPENDUE
+
+
+def test_deux_executions_simultanees_n_ouvrent_qu_une_revue(agents, horloge, monkeypatch):
+    """The second run finds the campaign only at its insert (the other run committed after its
+    check): the named constraint refuses it, and it journals nothing."""
+    horloge.a(OUVERTURE)
+    convention = agents["actif"].convention
+    assert Campagne.ouvrir(convention, 2027, OUVERTURE) is not None
+    monkeypatch.setattr(models.CampagneQuerySet, "exists", lambda self: False)
+    avant = Evenement.objects.count()
+    assert Campagne.ouvrir(convention, 2027, OUVERTURE) is None
+    assert Campagne.objects.count() == 1
+    assert Evenement.objects.count() == avant
