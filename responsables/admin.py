@@ -48,7 +48,7 @@ class RattachementFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class RattachementInline(admin.TabularInline):
+class RattachementInline(admin.StackedInline):
     model = RattachementResponsable
     formset = RattachementFormSet
     fields = ["convention", "rang", "debut_le", "fin_le"]

@@ -256,6 +256,9 @@ def onglet_de(monde, chromium, qui: str):
         monde.contextes[qui] = contexte
         if qui in ("gestionnaire", "officier", "responsable"):
             _ouvrir_une_session(onglet, monde, getattr(monde, qui), staff=True)
+        elif qui == "responsable-sans-second-facteur":
+            # Past his password, not yet his code (issue 16).
+            _ouvrir_une_session(onglet, monde, monde.responsable)
         elif qui in monde.staff:
             _mot_de_passe_staff(onglet, monde.staff[qui].username)
             expect(onglet).to_have_url(re.compile("/gestion/verification/"))
@@ -435,6 +438,56 @@ def _droit_d_acces_incomplet(onglet, monde):
     expect(onglet.locator(".errorlist").first).to_be_visible()
 
 
+def _espace_connexion_refusee(onglet, monde):
+    onglet.goto("/espace/connexion/")
+    onglet.get_by_label("Identifiant").fill("INCONNU2")
+    onglet.get_by_label("Mot de passe").fill("faux00")
+    onglet.get_by_role("button", name="Valider").click()
+    expect(onglet.locator(".erreur")).to_be_visible()
+
+
+def _espace_code_refuse(onglet, monde):
+    onglet.goto("/espace/second-facteur/")
+    onglet.locator("#id_jeton").fill("12")
+    onglet.get_by_role("button", name="Vérifier").click()
+    expect(onglet.locator("#id_jeton_error")).to_be_visible()
+
+
+def _agent_t13(monde) -> str:
+    return str(monde.habilitations["T13"].public_id)
+
+
+def _espace_envoi_incomplet(chemin: Callable, **saisies: str) -> Callable:
+    """A responsable's form submitted empty (or with `saisies`, by label): its errors, linked to their fields."""
+
+    def ouvrir(onglet, monde):
+        onglet.goto(chemin(monde))
+        for libelle, valeur in saisies.items():
+            onglet.get_by_label(libelle).fill(valeur)
+        onglet.get_by_role("button", name="Transmettre la demande à la Caf").click()
+        expect(onglet.locator(".erreur").first).to_be_visible()
+
+    return ouvrir
+
+
+def _demande_en_attente(monde) -> int:
+    from responsables.models import Demande, TypeDemande
+
+    habilitation = monde.habilitations["T13"]
+    demande, _ = Demande.objects.get_or_create(
+        type=TypeDemande.SUSPENSION,
+        habilitation=habilitation,
+        defaults={"responsable": monde.responsable.responsable_habilitations, "convention": habilitation.convention},
+    )
+    return demande.pk
+
+
+def _refus_sans_motif(onglet, monde):
+    _demande_en_attente(monde)
+    _action("responsables_demande_changelist", "refuser", {})(onglet, monde)
+    expect(onglet.locator(".errorlist").first).to_be_visible()
+
+
 def vues_des_rubriques() -> list[tuple[str, str]]:
     """Each rubrique once per distinct view of it: the first profile that sees it with the same
     fields, history, navigation and title stands for the others (T9 reads T1's Paiements as T1
@@ -500,6 +553,40 @@ PAGES: dict[str, Page] = {
         "gestionnaire", _admin("revue_campagne_change", lambda m: Campagne.objects.get(convention=m.convention).pk)
     ),
     "responsables/revue": Page("responsable", aller("/espace/revue/")),
+    # Issue 16: the responsables habilitations' space, and the Caf's side of their requests.
+    "responsables/connexion": Page("anonyme", aller("/espace/connexion/")),
+    "responsables/connexion-refusee": Page("anonyme", _espace_connexion_refusee),
+    "responsables/bloquee": Page("anonyme", aller("/espace/connexion/bloquee/")),
+    "responsables/second-facteur": Page("responsable-sans-second-facteur", aller("/espace/second-facteur/")),
+    "responsables/second-facteur-erreur": Page("responsable-sans-second-facteur", _espace_code_refuse),
+    "responsables/agents": Page("responsable", aller("/espace/")),
+    "responsables/demandes": Page("responsable", aller("/espace/demandes/")),
+    "responsables/demande-acces": Page("responsable", aller("/espace/demandes/acces/")),
+    "responsables/demande-acces-incomplete": Page(
+        "responsable", _espace_envoi_incomplet(lambda m: "/espace/demandes/acces/")
+    ),
+    "responsables/suppression": Page("responsable", aller(lambda m: f"/espace/agents/{_agent_t13(m)}/suppression/")),
+    "responsables/suppression-incomplete": Page(
+        "responsable",
+        _espace_envoi_incomplet(
+            lambda m: f"/espace/agents/{_agent_t13(m)}/suppression/", **{"Suppression de l'accès à compter du": "hier"}
+        ),
+    ),
+    "responsables/reinitialisation-incomplete": Page(
+        "responsable", _espace_envoi_incomplet(lambda m: f"/espace/agents/{_agent_t13(m)}/reinitialisation/")
+    ),
+    "responsables/agent-introuvable": Page("responsable", aller(f"/espace/agents/{uuid.UUID(int=0)}/suspension/")),
+    "gestion/demandes-des-responsables": Page("gestionnaire", _admin("responsables_demande_changelist")),
+    "gestion/demande-d-un-responsable": Page(
+        "gestionnaire", _admin("responsables_demande_change", _demande_en_attente)
+    ),
+    "gestion/demande-refus-sans-motif": Page("gestionnaire", _refus_sans_motif),
+    "gestion/responsables-habilitations": Page(
+        "gestionnaire", _admin("habilitations_responsablehabilitations_changelist")
+    ),
+    "gestion/responsable-habilitations-ajout": Page(
+        "gestionnaire", _admin("habilitations_responsablehabilitations_add")
+    ),
     "gestion/partenaires": Page("gestionnaire", _admin("conventions_partenaire_changelist")),
     "gestion/partenaire": Page("gestionnaire", _admin("conventions_partenaire_change", lambda m: m.partenaire.pk)),
     "gestion/partenaire-ajout": Page("gestionnaire", _admin("conventions_partenaire_add")),

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -120,3 +121,23 @@ def test_session_inactive_ramene_a_la_connexion_de_l_espace(client_responsable):
     reponse = client_responsable.get("/espace/")
     assert reponse.status_code == 302 and reponse["Location"] == "/espace/connexion/"
     assert "_auth_user_id" not in client_responsable.session
+
+
+def test_ni_dialogue_ni_documents_ni_connexion_a_l_administration(client_responsable, responsable):
+    assert client_responsable.get("/portail/dialogue/").status_code == 403
+    assert client_responsable.get("/portail/consulter/").status_code in (403, 405)
+    assert client_responsable.get("/gestion/documents/").status_code in (302, 403, 404)
+    autre = Client()
+    reponse = autre.post(
+        "/gestion/login/",
+        {"username": responsable.identifiant, "password": MOT_DE_PASSE_RESPONSABLE, "next": "/gestion/"},
+    )
+    # The admin's own login refuses an account that is not staff.
+    assert reponse.status_code == 200 and "_auth_user_id" not in autre.session
+
+
+def test_un_compte_clos_perd_sa_session(client_responsable, responsable):
+    responsable.user.is_active = False
+    responsable.user.save(update_fields=["is_active"])
+    reponse = client_responsable.get("/espace/")
+    assert reponse.status_code == 302 and "_auth_user_id" not in client_responsable.session
