@@ -4,8 +4,10 @@ responsable answers in his space, the daily command opens and closes)."""
 from django.contrib import admin
 
 from conventions.admin import PerimetreCaisseAdmin
+from journal.ecriture import enregistrer
+from journal.models import Resultat, TypeEvenement
 
-from .models import Campagne, Confirmation
+from .models import Campagne, Confirmation, ReglageRevue
 
 
 class LectureSeuleMixin:
@@ -72,3 +74,23 @@ class CampagneAdmin(LectureSeuleMixin, PerimetreCaisseAdmin):
     @admin.display(description="suspendus", ordering="nb_suspendus")
     def suspendus(self, obj):
         return obj.nb_suspendus
+
+
+@admin.register(ReglageRevue)
+class ReglageRevueAdmin(PerimetreCaisseAdmin):
+    """The gestionnaire chooses his Caf's review day; the change is journaled."""
+
+    list_display = ["caisse", "jour", "modifie_le"]
+    fields = ["caisse", "jour"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        enregistrer(
+            TypeEvenement.REVUE,
+            Resultat.SUCCES,
+            request=request,
+            motif="jour de la revue annuelle des accès",
+            acteur=request.user.username,
+            caisse=obj.caisse.numero,
+            details={"jour": obj.jour or "anniversaire"},
+        )

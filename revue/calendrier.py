@@ -10,9 +10,11 @@ landing on the gestionnaires and the responsables all on one day, and both parti
 know that date (it is the échéance annuelle of the convention they signed).
 
 A Caf that prefers one campaign for all its partners at a fixed day of the year (say, with
-the Responsables Sécurité's yearly control) sets CAFPRO_REVUE_JOUR to "MM-JJ" (e.g. "01-15").
-Either way a convention is first reviewed once it has run a full year: its agents were all
-opened on signed demandes d'accès within that year.
+the Responsables Sécurité's yearly control) says so in the admin (revue.models.ReglageRevue,
+"MM-JJ", e.g. "01-15", or blank for the anniversary); a Caf that has said nothing follows the
+deployment's default, CAFPRO_REVUE_JOUR (empty: the anniversary). Either way a convention is
+first reviewed once it has run a full year: its agents were all opened on signed demandes
+d'accès within that year.
 
 The responsable answers until the date limite included, one month after the opening
 (issue 16: « within a month »); the daily command suspends the agents still unconfirmed on
@@ -34,9 +36,12 @@ DELAI_MOIS = 1
 _JOUR_FIXE = re.compile(r"(\d\d)-(\d\d)")
 
 
-def jour_fixe() -> tuple[int, int] | None:
-    """The fixed (month, day) of settings.CAFPRO_REVUE_JOUR, or None for the anniversary rule."""
-    valeur = (getattr(settings, "CAFPRO_REVUE_JOUR", "") or "").strip()
+FORMAT = "attendu « MM-JJ » (ex. « 01-15 »), ou vide pour l'anniversaire de la date d'effet de chaque convention"
+
+
+def lire_jour(valeur: str) -> tuple[int, int] | None:
+    """(month, day) of "MM-JJ", None for "" (the anniversary rule); ValueError otherwise."""
+    valeur = (valeur or "").strip()
     if not valeur:
         return None
     correspondance = _JOUR_FIXE.fullmatch(valeur)
@@ -49,16 +54,22 @@ def jour_fixe() -> tuple[int, int] | None:
             pass
         else:
             return mois, jour
-    raise ImproperlyConfigured(
-        f"CAFPRO_REVUE_JOUR={valeur!r} : attendu « MM-JJ » (ex. « 01-15 »), ou vide pour l'anniversaire "
-        "de la date d'effet de chaque convention."
-    )
+    raise ValueError(f"{valeur!r} : {FORMAT}.")
 
 
-def date_prevue(date_effet: date, annee: int) -> date | None:
+def jour_par_defaut() -> tuple[int, int] | None:
+    """The deployment's default (settings.CAFPRO_REVUE_JOUR), for a Caf without its own choice."""
+    try:
+        return lire_jour(getattr(settings, "CAFPRO_REVUE_JOUR", ""))
+    except ValueError as erreur:
+        raise ImproperlyConfigured(f"CAFPRO_REVUE_JOUR : {erreur}") from erreur
+
+
+def date_prevue(date_effet: date, annee: int, jour_de_la_caf: str | None = None) -> date | None:
     """The day the review of `annee` opens for a convention in effect from `date_effet`, or
-    None when the convention has not yet run a full year by then."""
-    fixe = jour_fixe()
+    None when the convention has not yet run a full year by then. `jour_de_la_caf`: its Caf's
+    choice ("MM-JJ", or "" for the anniversary); None: the deployment's default."""
+    fixe = jour_par_defaut() if jour_de_la_caf is None else lire_jour(jour_de_la_caf)
     if fixe is None:
         prevue = ajouter_annees(date_effet, annee - date_effet.year)
     else:

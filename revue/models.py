@@ -24,7 +24,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from conventions.models import Convention
+from conventions.models import Caisse, Convention
 from habilitations.models import EtatHabilitation, Habilitation
 from journal.ecriture import enregistrer
 from journal.models import Resultat, TypeEvenement
@@ -39,6 +39,42 @@ ETATS_REVUS = (EtatHabilitation.ACTIVE, EtatHabilitation.VERROUILLEE)
 def habilitations_revues(convention: Convention, jour: date):
     en_cours = Habilitation.objects.filter(convention=convention).en_cours(jour)
     return en_cours.filter(etat__in=ETATS_REVUS)
+
+
+def valider_jour(valeur: str) -> None:
+    try:
+        calendrier.lire_jour(valeur)
+    except ValueError as erreur:
+        raise ValidationError(str(erreur)) from erreur
+
+
+class ReglageRevue(models.Model):
+    """A Caf's choice of the day its conventions are reviewed (revue/calendrier.py); a Caf
+    without one follows the deployment's default, settings.CAFPRO_REVUE_JOUR."""
+
+    caisse = models.OneToOneField(
+        Caisse,
+        # The référentiel's Cafs are never deleted.
+        on_delete=models.PROTECT,
+        related_name="reglage_revue",
+        verbose_name="Caf",
+    )
+    jour = models.CharField(
+        "jour de la revue",
+        max_length=5,
+        blank=True,
+        validators=[valider_jour],
+        help_text="MM-JJ (ex. 01-15) : ce jour-là chaque année, pour toutes les conventions de la Caf. "
+        "Vide : l'anniversaire de la date d'effet de chaque convention, qui étale les revues sur l'année.",
+    )
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "jour de la revue annuelle des accès"
+        verbose_name_plural = "jour de la revue annuelle des accès"
+
+    def __str__(self):
+        return f"Caf {self.caisse.numero} : {self.jour or 'anniversaire de chaque convention'}"
 
 
 class EtatCampagne(models.TextChoices):

@@ -13,7 +13,7 @@ from conventions.dates import ajouter_mois
 from conventions.models import Convention
 
 from . import calendrier
-from .models import Campagne, Decision, habilitations_revues
+from .models import Campagne, Decision, ReglageRevue, habilitations_revues
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,11 @@ def a_ouvrir(jour: date) -> list[tuple[Convention, int]]:
     a flood of late campaigns on the first run after a deployment.
     """
     deja = set(Campagne.objects.values_list("convention_id", "annee"))
+    jours_des_caf = dict(ReglageRevue.objects.values_list("caisse_id", "jour"))
     dues = []
     for convention in Convention.objects.actives(jour).select_related("caisse").order_by("pk"):
         for annee in (jour.year - 1, jour.year):
-            prevue = calendrier.date_prevue(convention.date_effet, annee)
+            prevue = calendrier.date_prevue(convention.date_effet, annee, jours_des_caf.get(convention.caisse_id))
             if prevue is None or (convention.pk, annee) in deja:
                 continue
             if prevue <= jour < ajouter_mois(prevue, calendrier.DELAI_MOIS):
