@@ -217,7 +217,9 @@ class Campagne(models.Model):
         if campagne.etat != EtatCampagne.OUVERTE or jour <= campagne.date_limite:
             return None
         suspendues, hors_revue = [], 0
-        for confirmation in campagne.confirmations.filter(decision=Decision.A_CONFIRMER):
+        # Rows locked: an answer given at the last second either commits first (and the row,
+        # read again, is no longer to confirm) or waits and then finds the review closed.
+        for confirmation in campagne.confirmations.select_for_update().filter(decision=Decision.A_CONFIRMER):
             # Locked and read again: a gestionnaire suspending the same agent right now waits.
             habilitation = (
                 Habilitation.objects.select_for_update()
