@@ -148,14 +148,14 @@ def test_l_agent_d_une_autre_convention_ou_d_un_autre_partenaire_est_introuvable
         ouvrir(autre_convention).confirmations.get(),
         ouvrir(autre_partenaire).confirmations.get(),
     ]
-    avant = Evenement.objects.count()
+    avant = evenements_revue().count()
     for confirmation in etrangeres:
         assert espace.post(f"{PAGE}{confirmation.public_id}/{action}/").status_code == 404
         confirmation.refresh_from_db()
         assert confirmation.decision == Decision.A_CONFIRMER
         assert confirmation.habilitation.etat == EtatHabilitation.ACTIVE
     assert espace.post(f"{PAGE}{uuid.uuid4()}/{action}/").status_code == 404
-    assert not Evenement.objects.filter(pk__gt=avant, type=TypeEvenement.REVUE).exists()
+    assert evenements_revue().count() == avant
 
 
 def test_une_revue_close_n_accepte_plus_de_reponse(espace, campagne):
