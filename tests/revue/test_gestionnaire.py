@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from habilitations.models import EtatHabilitation
 from revue.models import Campagne, Decision
-from tests.factories import ConventionFactory, HabilitationFactory, StaffFactory, caisse
+from tests.factories import ConventionFactory, HabilitationFactory, caisse
+from tests.responsables.conftest import creer_responsable
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,9 @@ def ouvrir(convention, nombre=3):
 
 @pytest.fixture
 def campagne_131(db):
-    campagne = ouvrir(ConventionFactory(numero="2024-131"))
-    responsable = StaffFactory(username="resp.placeholder", caisse=None, role="", is_staff=False, is_superuser=True)
+    convention = ConventionFactory(numero="2024-131")
+    campagne = ouvrir(convention)
+    responsable = creer_responsable(convention).user
     premiere, seconde, _ = campagne.confirmations.all()
     premiere.confirmer(responsable)
     seconde.declarer_plus_necessaire(responsable)
