@@ -255,3 +255,14 @@ def test_deux_executions_simultanees_n_ouvrent_qu_une_revue(agents, horloge, mon
     assert Campagne.ouvrir(convention, 2027, OUVERTURE) is None
     assert Campagne.objects.count() == 1
     assert Evenement.objects.count() == avant
+
+
+def test_sans_wet_run_le_lendemain_de_la_date_limite_rien_n_est_suspendu(campagne, agents, horloge):
+    horloge.a(date(2027, 4, 14))
+    avant = Evenement.objects.count()
+    sortie = StringIO()
+    call_command("revue_quotidienne", stdout=sortie)
+    assert "Simulation" in sortie.getvalue() and "2 agent(s) non confirmé(s)" in sortie.getvalue()
+    assert etat(agents["actif"]) == EtatHabilitation.ACTIVE
+    assert Campagne.objects.get().etat == EtatCampagne.OUVERTE
+    assert Evenement.objects.count() == avant
