@@ -512,7 +512,8 @@ def test_les_erreurs_du_formulaire(officier, monde, donnees, champ, message, url
     assert reponse.status_code == 400
     assert reponse["Content-Type"].startswith("text/html")
     page = texte(reponse)
-    assert f'<span class="errorlist" role="alert" id="id_{champ}_error">{message}</span>' in page
+    assert f'<ul class="errorlist" id="id_{champ}_error"><li>{message}</li></ul>' in page
+    assert f'aria-describedby="id_{champ}_error"' in page  # read out with the field
     assert "Corrigez les erreurs ci-dessous." in page
     assert "apercu-lettre" not in page and "CCAS de Marseille" not in page
     assert not productions().exists()
