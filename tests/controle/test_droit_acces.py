@@ -555,3 +555,41 @@ def test_depuis_les_consultations_d_un_dossier_le_formulaire_est_prerempli(offic
     assert f'name="au" value="{timezone.localdate().isoformat()}"' in formulaire
     assert "apercu-lettre" not in formulaire and "errorlist" not in formulaire
     assert not productions().exists()
+
+
+# --- From the portal to the letter -----------------------------------------------------------
+
+
+def test_de_bout_en_bout_une_consultation_et_un_refus_pour_opposition_au_portail(officier, db):
+    """The events as the portal writes them (dossiers.journal), not as the factories do: a T13
+    agent opens the dossier and reads its first rubrique; a T1 agent is refused for the
+    allocataire's opposition (the motif the letter looks for)."""
+    from demo.dossiers import creer_dossier as dossier_de_demo
+    from profils.rubriques import rubriques_du_profil
+
+    dossier = dossier_de_demo(caisse("131"), "1310077", cas="complet")
+    Dossier.objects.filter(pk=dossier.pk).update(opposition_partage=True)
+    lecteur = agent("Tribunal judiciaire de Marseille", "2026-TJ", profil="T13")
+    refuse = agent("CCAS d'Allauch", "2026-ALLAUCH", profil="T1")
+    for habilitation in (lecteur, refuse):
+        portail = Client()
+        portail.force_login(habilitation.user)
+        reponse = portail.post("/portail/consulter/", {"numero_allocataire": "1310077"})
+        if reponse.status_code == 302:
+            assert portail.get(reponse["Location"]).status_code == 200
+    aujourd_hui = timezone.localdate()
+    texte_lettre = lettre(officier.get(LETTRE, parametres(numero="1310077", du=aujourd_hui, au=aujourd_hui)))
+    premiere = rubriques_du_profil("T13")[0].libelle
+    assert re.search(
+        r"Tribunal judiciaire de Marseille\nConvention n° 2026-TJ signée avec la Caf des Bouches-du-Rhône\n"
+        rf"le {re.escape(date_longue(aujourd_hui))} à \d+ h \d\d : {re.escape(premiere)}\n",
+        texte_lettre,
+    ), texte_lettre
+    assert re.search(
+        r"CCAS d'Allauch\nConvention n° 2026-ALLAUCH signée avec la Caf des Bouches-du-Rhône\n"
+        rf"le {re.escape(date_longue(aujourd_hui))} à \d+ h \d\d : consultation refusée en application de votre "
+        r"opposition au partage des données",
+        texte_lettre,
+    ), texte_lettre
+    for habilitation in (lecteur, refuse):
+        assert habilitation.nom not in texte_lettre and habilitation.identifiant not in texte_lettre
