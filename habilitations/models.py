@@ -788,6 +788,11 @@ class ResponsableHabilitations(models.Model):
         related_name="responsables_habilitations",
         blank=True,
     )
+    # A password the Caf issues is single-use and short-lived (SECURITY.md, ASVS 6.4.1): set when
+    # issued, cleared when he chooses his own (responsables.views.mot_de_passe).
+    mot_de_passe_provisoire_le = models.DateTimeField(
+        "mot de passe provisoire émis le", null=True, blank=True, editable=False
+    )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = ResponsableHabilitationsQuerySet.as_manager()
@@ -818,12 +823,21 @@ class ResponsableHabilitations(models.Model):
         return Convention.objects.filter(pk__in=self.rattachements.en_cours(jour).values("convention_id"))
 
     def emettre_mot_de_passe(self) -> str:
-        """A random password issued by the Caf, to hand over by letter like an agent's."""
+        """A random password issued by the Caf, to hand over like an agent's: provisional, to be
+        replaced at the first login, void after CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS."""
         mot_de_passe = generer_mot_de_passe(settings.CAFPRO_PASSWORD_MIN_LENGTH)
         self.user.set_password(mot_de_passe)
         self.user.save(update_fields=["password"])
+        self.mot_de_passe_provisoire_le = timezone.now()
+        self.save(update_fields=["mot_de_passe_provisoire_le"])
         CompteurEchecs.objects.filter(cle=cle_identifiant(cle_responsable(self.identifiant))).update(echecs=0)
         return mot_de_passe
+
+    def provisoire_expire(self) -> bool:
+        emis = self.mot_de_passe_provisoire_le
+        return emis is not None and timezone.now() - emis > timedelta(
+            days=settings.CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS
+        )
 
 
 def cle_responsable(identifiant: str) -> str:

@@ -73,13 +73,21 @@ def verifier_mot_de_passe(request, identifiant_saisi: str, mot_de_passe: str) ->
     else:
         check_password(mot_de_passe, hash_factice())
         juste = False
+    if juste and user.responsable_habilitations.provisoire_expire():
+        # Short-lived (SECURITY.md): an issued password unused in time opens nothing; the Caf issues another.
+        juste = False
+        motif_expire = "mot de passe provisoire expiré"
+    else:
+        motif_expire = ""
     if juste:
         # A right password is no failure, but wipes none before it either: the failures of the
         # code that follows still add up, however often the password is typed again.
         CompteurEchecs.objects.filter(cle=cle(identifiant), echecs__gt=0).update(echecs=F("echecs") - 1)
         journaliser(request, TypeEvenement.CONNEXION, Resultat.SUCCES, "mot de passe vérifié", identifiant, user)
         return "ok", user
-    motif = "mot de passe erroné" if user else ("saisie incomplète" if not identifiant else "identifiant inconnu")
+    motif = motif_expire or (
+        "mot de passe erroné" if user else ("saisie incomplète" if not identifiant else "identifiant inconnu")
+    )
     journaliser(request, TypeEvenement.CONNEXION, Resultat.ECHEC, motif, identifiant, user)
     return ("echec" if rang < MAX_ECHECS else verrouiller(request, identifiant, user)), None
 

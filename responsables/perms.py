@@ -69,6 +69,9 @@ def responsable_requis(vue):
             return _refuser(request, f"espace des responsables : {request.path}")
         if not user.is_verified():
             return redirect("responsables:second_facteur")
+        if responsable.mot_de_passe_provisoire_le is not None:
+            # The password the Caf issued is replaced before anything else.
+            return redirect("responsables:mot_de_passe")
         conventions = conventions_du_responsable(user)
         if not conventions.exists():
             return _refuser(request, f"espace des responsables sans convention en charge : {request.path}")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("connexion/bloquee/", views.bloque, name="bloque"),
     path("second-facteur/", views.second_facteur, name="second_facteur"),
     path("deconnexion/", views.deconnexion, name="deconnexion"),
+    path("mot-de-passe/", views.mot_de_passe, name="mot_de_passe"),
     path("demandes/", views.demandes, name="demandes"),
     path("demandes/acces/", views.demande_acces, name="demande_acces"),
     path("agents/<uuid:public_id>/suspension/", views.demander, {"type_": "suspension"}, name="suspension"),

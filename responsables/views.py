@@ -2,9 +2,10 @@
 his agents, and (next) his requests to the Caf. Never a dossier: nothing here imports dossiers."""
 
 import base64
+from types import SimpleNamespace
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -13,8 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from habilitations.forms import ConnexionForm
+from habilitations.forms import ChangementMotDePasseForm, ConnexionForm
 from habilitations.models import EtatHabilitation
+from habilitations.mots_de_passe import regles
 from habilitations.second_facteur import JetonForm, qr_code_svg
 from journal.ecriture import neutraliser
 from journal.models import Resultat, TypeEvenement
@@ -103,6 +105,61 @@ def second_facteur(request):
         contexte["qr_code"] = qr_code_svg(appareil.config_url)
         contexte["cle"] = base64.b32encode(appareil.bin_key).decode()
     return render(request, "responsables/second_facteur.html", contexte)
+
+
+@never_cache
+@transaction.non_atomic_requests  # a wrong current password is counted at once, as at login
+def mot_de_passe(request):
+    """His own password, chosen: required after a password issued by the Caf (SECURITY.md). The
+    current one is asked, counted on the same three strikes as the login."""
+    responsable = responsable_de(request.user)
+    if responsable is None or not request.user.is_verified():
+        return redirect("responsables:connexion")
+    compte = SimpleNamespace(identifiant=responsable.identifiant, user=request.user, anciens_mots_de_passe=[])
+    if request.method != "POST":
+        form = ChangementMotDePasseForm(compte)
+    else:
+        rang = porte.compter(responsable.identifiant)
+        juste = rang is not None and request.user.check_password(request.POST.get("actuel", "")[:128])
+        if not juste:
+            porte.journaliser(
+                request,
+                TypeEvenement.MOT_DE_PASSE,
+                Resultat.ECHEC,
+                "mot de passe actuel erroné",
+                responsable.identifiant,
+                request.user,
+            )
+            if rang is None or rang >= porte.MAX_ECHECS:
+                porte.verrouiller(request, responsable.identifiant, request.user)
+                logout(request)
+                return redirect("responsables:bloque")
+        else:
+            porte.effacer(responsable.identifiant)
+        form = ChangementMotDePasseForm(compte, request.POST, actuel_juste=juste)
+        if form.is_valid():
+            with transaction.atomic():
+                request.user.set_password(form.cleaned_data["nouveau"])
+                request.user.save(update_fields=["password"])
+                responsable.mot_de_passe_provisoire_le = None
+                responsable.save(update_fields=["mot_de_passe_provisoire_le"])
+                porte.journaliser(
+                    request,
+                    TypeEvenement.MOT_DE_PASSE,
+                    Resultat.SUCCES,
+                    "mot de passe changé",
+                    responsable.identifiant,
+                    request.user,
+                )
+            update_session_auth_hash(request, request.user)
+            request.session.cycle_key()
+            messages.success(request, "Votre mot de passe a été modifié.")
+            return redirect("responsables:accueil")
+    return render(
+        request,
+        "responsables/mot_de_passe.html",
+        {"form": form, "regles": regles(), "obligatoire": responsable.mot_de_passe_provisoire_le is not None},
+    )
 
 
 @require_POST

@@ -561,6 +561,7 @@ PAGES: dict[str, Page] = {
     "responsables/second-facteur-erreur": Page("responsable-sans-second-facteur", _espace_code_refuse),
     "responsables/agents": Page("responsable", aller("/espace/")),
     "responsables/demandes": Page("responsable", aller("/espace/demandes/")),
+    "responsables/mot-de-passe": Page("responsable", aller("/espace/mot-de-passe/")),
     "responsables/demande-acces": Page("responsable", aller("/espace/demandes/acces/")),
     "responsables/demande-acces-incomplete": Page(
         "responsable", _espace_envoi_incomplet(lambda m: "/espace/demandes/acces/")

@@ -1,5 +1,7 @@
 """The responsables habilitations' space (issue 16): who gets in, with what, and who does not."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,7 +14,7 @@ from journal.models import Evenement, Resultat, TypeEvenement
 from tests.factories import MOT_DE_PASSE_PARTENAIRE, StaffFactory
 from tests.outils import texte
 
-from .conftest import MOT_DE_PASSE_RESPONSABLE, code, connecter, creer_responsable
+from .conftest import MOT_DE_PASSE_RESPONSABLE, appareil_de, code, connecter, creer_responsable
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +143,44 @@ def test_un_compte_clos_perd_sa_session(client_responsable, responsable):
     responsable.user.save(update_fields=["is_active"])
     reponse = client_responsable.get("/espace/")
     assert reponse.status_code == 302 and "_auth_user_id" not in client_responsable.session
+
+
+def _connexion_avec(client, responsable, mot_de_passe):
+    client.post("/espace/connexion/", {"identifiant": responsable.identifiant, "mot_de_passe": mot_de_passe})
+    return client.post("/espace/second-facteur/", {"jeton": code(appareil_de(responsable))})
+
+
+def test_le_mot_de_passe_emis_par_la_caf_se_remplace_d_abord(client, responsable):
+    """SECURITY.md: a password the Caf issues is single-use and short-lived."""
+    provisoire = responsable.emettre_mot_de_passe()
+    _connexion_avec(client, responsable, provisoire)
+    reponse = client.get("/espace/")
+    assert reponse.status_code == 302 and reponse["Location"] == "/espace/mot-de-passe/"
+    assert "provisoire" in texte(client.get("/espace/mot-de-passe/"))
+    reponse = client.post(
+        "/espace/mot-de-passe/", {"actuel": provisoire, "nouveau": "Claire-2026x", "confirmation": "Claire-2026x"}
+    )
+    assert reponse["Location"] == "/espace/"
+    assert client.get("/espace/").status_code == 200
+    responsable.refresh_from_db()
+    assert responsable.mot_de_passe_provisoire_le is None and responsable.user.check_password("Claire-2026x")
+    assert Evenement.objects.filter(type=TypeEvenement.MOT_DE_PASSE, identifiant=responsable.identifiant).exists()
+
+
+def test_un_mot_de_passe_emis_expire(client, responsable, settings):
+    provisoire = responsable.emettre_mot_de_passe()
+    ResponsableHabilitations.objects.filter(pk=responsable.pk).update(
+        mot_de_passe_provisoire_le=timezone.now() - timedelta(days=settings.CAFPRO_ISSUED_PASSWORD_VALIDITY_DAYS + 1)
+    )
+    reponse = client.post("/espace/connexion/", {"identifiant": responsable.identifiant, "mot_de_passe": provisoire})
+    assert reponse.status_code == 200 and "_auth_user_id" not in client.session
+    assert Evenement.objects.filter(motif="espace des responsables : mot de passe provisoire expiré").exists()
+
+
+def test_trois_mots_de_passe_actuels_faux_verrouillent(client_responsable, responsable):
+    for _ in range(3):
+        reponse = client_responsable.post(
+            "/espace/mot-de-passe/", {"actuel": "faux", "nouveau": "Claire-2026x", "confirmation": "Claire-2026x"}
+        )
+    assert reponse["Location"] == "/espace/connexion/bloquee/"
+    assert "_auth_user_id" not in client_responsable.session
