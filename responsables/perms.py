@@ -54,6 +54,16 @@ def _refuser(request, motif: str):
     return render(request, "403.html", status=403)
 
 
+# Where LoginRequiredMiddleware sends a visitor with no session (it reads the view's `login_url`).
+PAGE_DE_CONNEXION = "responsables:connexion"
+
+
+def vers_la_connexion_de_l_espace(vue):
+    """Without a session, a page of the space leads to the space's own login, not the portal's."""
+    vue.login_url = PAGE_DE_CONNEXION
+    return vue
+
+
 def responsable_requis(vue):
     """Deny unless the account is a responsable habilitations, active, whose second factor was
     verified in this session, and in charge of at least one convention today. The view gets
@@ -79,4 +89,4 @@ def responsable_requis(vue):
         request.conventions = conventions
         return vue(request, *args, **kwargs)
 
-    return enveloppe
+    return vers_la_connexion_de_l_espace(enveloppe)

@@ -25,7 +25,7 @@ from . import connexion as porte
 from .demandes import journaliser_depot, journaliser_refus_de_depot
 from .forms import DemandeAccesForm, ReinitialisationForm, SuppressionForm, SuspensionForm
 from .models import Demande, MotifReinitialisation, TypeDemande
-from .perms import habilitations_du_responsable, responsable_de, responsable_requis
+from .perms import habilitations_du_responsable, responsable_de, responsable_requis, vers_la_connexion_de_l_espace
 
 MESSAGE_ECHEC = "Identifiant ou mot de passe incorrect."
 
@@ -56,6 +56,7 @@ def bloque(request):
     return render(request, "responsables/bloque.html", status=403)
 
 
+@vers_la_connexion_de_l_espace
 @never_cache
 @transaction.non_atomic_requests  # a wrong code is counted at once, like a wrong password
 def second_facteur(request):
@@ -107,6 +108,7 @@ def second_facteur(request):
     return render(request, "responsables/second_facteur.html", contexte)
 
 
+@vers_la_connexion_de_l_espace
 @never_cache
 @transaction.non_atomic_requests  # a wrong current password is counted at once, as at login
 def mot_de_passe(request):

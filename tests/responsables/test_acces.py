@@ -184,3 +184,11 @@ def test_trois_mots_de_passe_actuels_faux_verrouillent(client_responsable, respo
         )
     assert reponse["Location"] == "/espace/connexion/bloquee/"
     assert "_auth_user_id" not in client_responsable.session
+
+
+@pytest.mark.parametrize(
+    "chemin", ["/espace/", "/espace/demandes/", "/espace/second-facteur/", "/espace/mot-de-passe/"]
+)
+def test_sans_session_vers_la_connexion_de_l_espace(client, db, chemin):
+    reponse = client.get(chemin)
+    assert reponse.status_code == 302 and reponse["Location"].startswith("/espace/connexion/")

@@ -151,3 +151,22 @@ def test_il_ne_voit_que_ses_demandes(client, responsable, autre_convention, agen
     )
     page = texte(connecter(client, responsable).get("/espace/demandes/"))
     assert "PETIT" not in page and "aucune demande" in page
+
+
+def test_sans_second_facteur_aucune_demande_ne_passe(client, responsable, convention, agent):
+    from .conftest import MOT_DE_PASSE_RESPONSABLE
+
+    client.post(
+        "/espace/connexion/", {"identifiant": responsable.identifiant, "mot_de_passe": MOT_DE_PASSE_RESPONSABLE}
+    )
+    reponse = client.post("/espace/demandes/acces/", {**DEMANDE_ACCES, "convention": convention.pk})
+    assert reponse.status_code == 302 and reponse["Location"] == "/espace/second-facteur/"
+    reponse = client.post(f"/espace/agents/{agent.public_id}/suspension/", {})
+    assert reponse["Location"] == "/espace/second-facteur/"
+    assert not Demande.objects.exists()
+
+
+def test_sans_session_aucune_demande_ne_passe(client, convention, agent):
+    reponse = client.post(f"/espace/agents/{agent.public_id}/suspension/", {})
+    assert reponse.status_code == 302 and reponse["Location"].startswith("/espace/connexion/?next=")
+    assert not Demande.objects.exists()
