@@ -3,13 +3,14 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from habilitations.second_facteur import ConnexionPersonnelForm, attend_second_facteur, verification
 from habilitations.tableau_de_bord import a_faire
+from responsables.models import Demande, EtatDemande
 
 
 class CafproAdminSite(admin.AdminSite):
@@ -34,7 +35,18 @@ class CafproAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         # A gestionnaire's home page starts with what needs doing today, each count a link.
         if getattr(request.user, "est_gestionnaire", False) and request.user.caisse_id:
-            extra_context = {**(extra_context or {}), "a_faire": a_faire(request.user.caisse_id)}
+            lignes = a_faire(request.user.caisse_id)
+            # Issue 16: the responsables habilitations' requests waiting for the Caf's decision.
+            lignes.insert(
+                0,
+                {
+                    "cle": "demandes_responsables",
+                    "libelle": "demandes des responsables habilitations en attente",
+                    "nombre": Demande.objects.en_attente().de_la_caisse(request.user.caisse_id).count(),
+                    "url": f"{reverse('admin:responsables_demande_changelist')}?etat={EtatDemande.EN_ATTENTE}",
+                },
+            )
+            extra_context = {**(extra_context or {}), "a_faire": lignes}
         return super().index(request, extra_context)
 
     def get_urls(self):

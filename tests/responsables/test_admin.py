@@ -265,3 +265,13 @@ def test_habilitation_creee_existe(gestion, responsable, convention):
     demande = creation(responsable, convention)
     agir(gestion, "valider", demande, appliquer="1", confirmer="on")
     assert Habilitation.objects.filter(nom="GARNIER", convention=convention).exists()
+
+
+def test_l_accueil_du_gestionnaire_compte_les_demandes_en_attente(gestion, responsable, agent):
+    import re
+
+    sur_agent(responsable, agent, TypeDemande.SUSPENSION)
+    page = texte(gestion.get("/gestion/"))
+    ligne = re.search(r'id="a-faire-demandes_responsables".*?href="([^"]+)".*?class="nombre">(\d+)<', page, re.S)
+    assert ligne and ligne.group(2) == "1"
+    assert "suspension de l'accès" in texte(gestion.get(ligne.group(1)))
