@@ -192,3 +192,30 @@ def test_trois_mots_de_passe_actuels_faux_verrouillent(client_responsable, respo
 def test_sans_session_vers_la_connexion_de_l_espace(client, db, chemin):
     reponse = client.get(chemin)
     assert reponse.status_code == 302 and reponse["Location"].startswith("/espace/connexion/")
+
+
+@pytest.mark.parametrize("chemin", ["/espace/", "/espace/demandes/"])
+def test_requetes_constantes_quel_que_soit_le_nombre_d_agents(client_responsable, responsable, convention, chemin):
+    """Query-count guard (STYLE.md): the lists cost the same with 1 agent or 6."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from responsables.models import Demande, TypeDemande
+    from tests.factories import HabilitationFactory
+
+    def compter():
+        with CaptureQueriesContext(connection) as requetes:
+            assert client_responsable.get(chemin).status_code == 200
+        return len(requetes)
+
+    def agent_et_demande():
+        agent = HabilitationFactory(convention=convention)
+        Demande.objects.create(
+            type=TypeDemande.SUSPENSION, responsable=responsable, convention=convention, habilitation=agent
+        )
+
+    agent_et_demande()
+    avant = compter()
+    for _ in range(5):
+        agent_et_demande()
+    assert compter() == avant
