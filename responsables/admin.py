@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.admin import PerimetreCaisseAdmin
 from conventions.models import Convention, DesignationResponsable
@@ -93,7 +94,7 @@ class ResponsableHabilitationsAdmin(PerimetreCaisseAdmin):
     list_select_related = ["user", "partenaire"]
     fields = ["identifiant", "partenaire", "designation", "nom", "prenom", "email", "telephone", "etat"]
     readonly_fields = ["identifiant", "etat"]
-    actions = ["emettre_mot_de_passe", "clore"]
+    actions = ["emettre_mot_de_passe", "reinitialiser_second_facteur", "clore"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "designation" and not request.user.is_superuser:
@@ -159,6 +160,24 @@ class ResponsableHabilitationsAdmin(PerimetreCaisseAdmin):
             request,
             "admin/responsables/mots_de_passe.html",
             {**self.admin_site.each_context(request), "title": "Mots de passe émis", "emis": emis},
+        )
+
+    @admin.action(description="Réinitialiser le second facteur (téléphone perdu ou changé)")
+    def reinitialiser_second_facteur(self, request, queryset):
+        """His authenticator lost: the device is removed, he enrols a new one at his next login
+        (after his password, which an impostor would need as well)."""
+        for responsable in queryset.select_related("user", "partenaire__caisse"):
+            TOTPDevice.objects.filter(user=responsable.user).delete()
+            self.journaliser(
+                request,
+                f"second facteur du responsable habilitations {responsable.identifiant} réinitialisé",
+                self.caisse_de(responsable),
+                objet=f"habilitations.responsablehabilitations:{responsable.pk}",
+            )
+        self.message_user(
+            request,
+            "Second facteur réinitialisé : un nouvel enrôlement est demandé à la prochaine connexion.",
+            messages.SUCCESS,
         )
 
     @admin.action(description="Clore le compte (nouvelle désignation d'un autre responsable)")

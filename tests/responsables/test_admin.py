@@ -275,3 +275,26 @@ def test_l_accueil_du_gestionnaire_compte_les_demandes_en_attente(gestion, respo
     ligne = re.search(r'id="a-faire-demandes_responsables".*?href="([^"]+)".*?class="nombre">(\d+)<', page, re.S)
     assert ligne and ligne.group(2) == "1"
     assert "suspension de l'accès" in texte(gestion.get(ligne.group(1)))
+
+
+def test_reinitialiser_le_second_facteur(client, gestion, responsable):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    connecter(client, responsable)
+    agir_sur(gestion, "reinitialiser_second_facteur", responsable)
+    assert not TOTPDevice.objects.filter(user=responsable.user).exists()
+    assert Evenement.objects.filter(motif__contains="second facteur du responsable habilitations").exists()
+    autre = Client()
+    autre.post("/espace/connexion/", {"identifiant": responsable.identifiant, "mot_de_passe": "Rh7kP2"})
+    assert "Enrôlement du second facteur" in texte(autre.get("/espace/second-facteur/"))
+
+
+def test_le_gestionnaire_d_une_autre_caf_ne_reinitialise_rien(gestionnaire_161, responsable):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=responsable.user, name="t", confirmed=True)
+    autre = connecter_au_admin(Client(), gestionnaire_161)
+    agir_sur(autre, "reinitialiser_second_facteur", responsable)
+    agir_sur(autre, "clore", responsable)
+    responsable.user.refresh_from_db()
+    assert TOTPDevice.objects.filter(user=responsable.user).exists() and responsable.user.is_active
