@@ -18,10 +18,10 @@ the gestionnaire or the Responsable Sécurité of Caf 131, with the password and
 
 The guides in docs/guides/ embed these images. What the script writes to the database, besides
 the journal's events of its own logins and consultations: one lot of documents for the
-convention 2018-001 (13, the action « Éditer la convention… », documents being append-only),
-three failed logins on unknown identifiants (23), and the Dialogue rubrique of Caf 161 opened by
-its gestionnaire for 25, then closed again. It submits no other admin action: the
-password and surveillance forms are photographed before they are sent. The warning before the
+convention 2018-001 (13, the action « Éditer la convention… », documents being append-only)
+and three failed logins on unknown identifiants (23). The Dialogue form (25) is that of Caf 161,
+which the demo world opens (demo/dialogue.py). It submits no other admin action: the password and
+surveillance forms are photographed before they are sent. The warning before the
 idle timeout (17) is reached by moving the browser's clock forward (Playwright's clock), not by
 waiting ten minutes.
 """
