@@ -91,6 +91,19 @@ def qr_code_svg(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(tampon.getvalue()).decode()
 
 
+def appareil_totp(user) -> tuple[TOTPDevice, bool]:
+    """The account's confirmed authenticator, or, at its first login (or after the Caf reset it),
+    the one being enrolled, made once and kept until a code confirms it: (device, enrolling)."""
+    appareil = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if appareil is not None:
+        return appareil, False
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        or TOTPDevice.objects.create(user=user, name="Cafpro", confirmed=False),
+        True,
+    )
+
+
 def _journaliser(request, user, resultat, motif):
     enregistrer_pour_compte(TypeEvenement.CONNEXION, resultat, user, request=request, motif=motif, acteur=user.username)
 
@@ -99,12 +112,7 @@ def verification(request, admin_site):
     user = request.user
     if not attend_second_facteur(user):
         return redirect("admin:index" if user.is_authenticated and user.is_verified() else "admin:login")
-    appareil = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    enrolement = appareil is None
-    if enrolement:
-        appareil = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=user, name="Cafpro", confirmed=False
-        )
+    appareil, enrolement = appareil_totp(user)
     form = JetonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if appareil.verify_token(form.cleaned_data["jeton"].strip()):

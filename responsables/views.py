@@ -12,12 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from habilitations.forms import ChangementMotDePasseForm, ConnexionForm
 from habilitations.models import EtatHabilitation
 from habilitations.mots_de_passe import regles
-from habilitations.second_facteur import JetonForm, qr_code_svg
+from habilitations.second_facteur import JetonForm, appareil_totp, qr_code_svg
 from journal.ecriture import neutraliser
 from journal.models import Resultat, TypeEvenement
 
@@ -66,12 +65,7 @@ def second_facteur(request):
         return redirect("responsables:connexion")
     if user.is_verified():
         return redirect("responsables:accueil")
-    appareil = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    enrolement = appareil is None
-    if enrolement:
-        appareil = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=user, name="Cafpro", confirmed=False
-        )
+    appareil, enrolement = appareil_totp(user)
     form = JetonForm(request.POST or None)
     if request.method == "POST":
         rang = porte.compter(user.username)
