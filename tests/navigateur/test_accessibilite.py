@@ -380,6 +380,11 @@ def _document(onglet, monde):
     onglet.goto(reverse("documents:document", args=[DocumentEmis.objects.latest("id").public_id]))
 
 
+def _document_dans_l_admin(onglet, monde):
+    _lot(onglet, monde)  # its own document, whichever pages ran before
+    onglet.goto(reverse("admin:documents_documentemis_change", args=[DocumentEmis.objects.latest("id").pk]))
+
+
 def _connexion_staff_refusee(onglet, monde):
     _mot_de_passe_staff(onglet, "inconnu.a11y", "pas-le-bon-mot-de-passe")
     expect(onglet.locator(".errornote")).to_be_visible()
@@ -640,10 +645,7 @@ PAGES: dict[str, Page] = {
     "documents/lot": Page("gestionnaire", _lot),
     "documents/lot-avec-mots-de-passe": Page("gestionnaire", _lot_d_un_mot_de_passe),
     "documents/document": Page("gestionnaire", _document),
-    "gestion/document-emis": Page(
-        "gestionnaire",
-        aller(lambda m: reverse("admin:documents_documentemis_change", args=[DocumentEmis.objects.latest("id").pk])),
-    ),
+    "gestion/document-emis": Page("gestionnaire", _document_dans_l_admin),
     "documents/introuvable": Page("gestionnaire", aller(lambda m: reverse("documents:lot", args=[uuid.uuid4()]))),
     "documents/refus": Page("officier", aller(lambda m: reverse("documents:lot", args=[uuid.uuid4()]))),
     # The officer's journal screens.
