@@ -1,5 +1,11 @@
 import html
+import io
+import json
 import re
+from contextlib import contextmanager
+
+from django.core.management import call_command
+from django.db import transaction
 
 
 def texte(reponse) -> str:
@@ -35,3 +41,20 @@ def derniere_requete_il_y_a(client, secondes: float) -> None:
     session["cafpro_derniere_activite"] = instant
     session.save()
     client.cookies[settings.CAFPRO_ACTIVITE_COOKIE_NAME] = jeton(session.session_key, instant)
+
+
+def demo_json(dossiers: int = 0) -> dict:
+    """One run of `manage.py demo --json`: the listing it prints. `dossiers`: how many generated
+    dossiers per Caf (their bulk generation has tests of its own)."""
+    sortie = io.StringIO()
+    call_command("demo", "--json", "--dossiers", str(dossiers), stdout=sortie)
+    return json.loads(sortie.getvalue())
+
+
+@contextmanager
+def monde_de_demo(django_db_blocker, dossiers: int = 0):
+    """The world of one demo run, for a module-scoped fixture: shared by the module's tests and
+    rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_json(dossiers)
+        transaction.set_rollback(True)

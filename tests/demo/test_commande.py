@@ -5,33 +5,28 @@ inside that run (pytest-django's `db`), rolled back after it, so that no test se
 changes and their order does not matter. The tests about re-running run it again."""
 
 import io
-import json
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import models
 
 from conventions.models import Convention, Partenaire
 from demo.dossiers import CAISSES_DEMO, dossiers_documentes
 from habilitations.models import EtatHabilitation, Habilitation, User
 from profils.definitions import PROFILS
 from revue.models import Campagne, Confirmation
+from tests.outils import demo_json, monde_de_demo
 
-
-def demo_json() -> dict:
-    sortie = io.StringIO()
-    # A couple of generated dossiers per Caf: their bulk generation has tests of its own.
-    call_command("demo", "--json", "--dossiers", "2", stdout=sortie)
-    return json.loads(sortie.getvalue())
+# A couple of generated dossiers per Caf: their bulk generation has tests of its own.
+DOSSIERS = 2
 
 
 @pytest.fixture(scope="module")
 def monde(django_db_setup, django_db_blocker):
     """The world of one run, shared by the module's tests and rolled back after them."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield demo_json()
-        transaction.set_rollback(True)
+    with monde_de_demo(django_db_blocker, DOSSIERS) as monde:
+        yield monde
 
 
 def instantane() -> list:
@@ -49,7 +44,7 @@ def instantane() -> list:
 def test_deux_executions_ne_changent_rien(monde, db):
     premier = monde
     avant = instantane()
-    second = demo_json()
+    second = demo_json(DOSSIERS)
     assert premier == second
     assert instantane() == avant
 
@@ -165,7 +160,7 @@ def test_relancer_la_demo_remet_les_acces_listes_en_etat(monde, client, db):
     ancienne.mot_de_passe_provisoire_le = timezone.now() - timedelta(days=30)
     ancienne.save()
 
-    assert demo_json() == monde
+    assert demo_json(DOSSIERS) == monde
     reponse = client.post("/", {"identifiant": agent["identifiant"], "mot_de_passe": agent["password"]})
     assert reponse["Location"] == "/portail/"
     client.post("/deconnexion/")
@@ -185,7 +180,7 @@ def test_la_demo_ecrit_un_mois_de_journal_une_seule_fois(monde, db):
     # A multi-Caf agent's consultation of another Caf's dossier, for the indicators.
     assert ecrits.filter(type=TypeEvenement.CONSULTATION).exclude(caisse_dossier=models.F("caisse")).exists()
     assert all(verifier_chaine(chaine)[1] is None for chaine in chaines())
-    demo_json()
+    demo_json(DOSSIERS)
     assert Evenement.objects.filter(details__demo=True).count() == nombre
 
 
@@ -217,7 +212,7 @@ def test_relancer_la_demo_journalise_chaque_compte_remis_en_etat(monde, client, 
 
     par_la_demo = Evenement.objects.filter(type=TypeEvenement.GESTION, acteur="demo")
     assert not par_la_demo.exists()
-    assert demo_json() == monde
+    assert demo_json(DOSSIERS) == monde
 
     for identifiant in (verrouille, modifie, suspendu, intact):
         mot_de_passe = next(h["password"] for h in monde["habilitations"] if h["identifiant"] == identifiant)
@@ -243,7 +238,7 @@ def test_relancer_la_demo_journalise_chaque_compte_remis_en_etat(monde, client, 
 
     # Everything is as listed now: running again writes nothing at all to the journal.
     nombre = Evenement.objects.count()
-    demo_json()
+    demo_json(DOSSIERS)
     assert Evenement.objects.count() == nombre
     assert all(verifier_chaine(chaine)[1] is None for chaine in chaines())
 

@@ -3,11 +3,9 @@ at least one Caf, so a newcomer sees it"): the Caf of the Charente, whose screen
 (02-…, annexe 4, « Rubrique de dialogue »), with an answer waiting for one of its agents."""
 
 import io
-import json
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from pytest_django.asserts import assertContains
 
@@ -15,7 +13,7 @@ from conventions.models import Caisse
 from demo.dialogue import AUTEUR, QUESTION, REPONSE
 from dialogue.models import Message, Reponse
 from tests.conftest import connecter_au_admin
-from tests.outils import texte
+from tests.outils import demo_json, monde_de_demo, texte
 
 LIEN_SIMPLE = '<a href="/portail/dialogue/">Dialogue</a>'
 EN_ATTENTE = (
@@ -24,17 +22,10 @@ EN_ATTENTE = (
 )
 
 
-def demo_json() -> dict:
-    sortie = io.StringIO()
-    call_command("demo", "--json", "--dossiers", "0", stdout=sortie)
-    return json.loads(sortie.getvalue())
-
-
 @pytest.fixture(scope="module")
 def monde(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield demo_json()
-        transaction.set_rollback(True)
+    with monde_de_demo(django_db_blocker) as monde:
+        yield monde
 
 
 def connecter(monde, cle_ou_identifiant: str) -> Client:

@@ -2,27 +2,19 @@
 opens /espace/ and sees the T13 convention's agents; a second run changes nothing."""
 
 import io
-import json
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django_otp.oath import totp
 
 from habilitations.models import ResponsableHabilitations
-
-
-def demo_json() -> dict:
-    sortie = io.StringIO()
-    call_command("demo", "--json", "--dossiers", "0", stdout=sortie)
-    return json.loads(sortie.getvalue())
+from tests.outils import demo_json, monde_de_demo
 
 
 @pytest.fixture(scope="module")
 def monde(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield demo_json()
-        transaction.set_rollback(True)
+    with monde_de_demo(django_db_blocker) as monde:
+        yield monde
 
 
 def test_le_responsable_de_demo_ouvre_son_espace(monde, client, db):
