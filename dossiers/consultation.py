@@ -16,6 +16,7 @@ from django.utils import timezone
 from conventions.models import Caisse, Portee
 from conventions.routage import caisse_pour_code_postal
 from conventions.validators import valider_code_postal
+from preparees import Preparee
 from profils.definitions import PROFIL_BAILLEURS, PROFILS_SECRET_PARTAGE
 
 from .models import Dossier, Logement
@@ -144,11 +145,20 @@ def _dossiers():
     )
 
 
+# Prepared once (preparees/): the search and every page of the dossier look it up.
+_PAR_NUMERO = Preparee(
+    lambda caisse_id, numero: _dossiers().filter(caisse_id=caisse_id, numero_allocataire=numero).order_by("pk")[:1],
+    int,
+    str,
+)
+_PAR_CLE = Preparee(lambda pk: _dossiers().filter(pk=pk)[:1], int)
+
+
 def rechercher(convention, numero: str, code_postal: str = "", cmaf: bool = False) -> Recherche:
     caisse = caisse_recherchee(convention, code_postal, cmaf)
     if caisse is None:
         return Recherche(None, "aucune Caf pour ce code postal", MESSAGE_INTROUVABLE)
-    dossier = _dossiers().filter(caisse=caisse, numero_allocataire=numero).first()
+    dossier = _PAR_NUMERO.premiere(caisse.pk, numero)
     if dossier is None:
         motif = "dossier inconnu"
         if not convention.couvre(caisse.pk):
@@ -160,7 +170,7 @@ def rechercher(convention, numero: str, code_postal: str = "", cmaf: bool = Fals
 def dossier_en_session(session, convention) -> Recherche:
     """The dossier opened by "Consulter", checked again."""
     dossier_id = session.get(SESSION_DOSSIER)
-    dossier = _dossiers().filter(pk=dossier_id).first() if isinstance(dossier_id, int) else None
+    dossier = _PAR_CLE.premiere(dossier_id) if type(dossier_id) is int else None
     if dossier is None:
         # No message: nothing was refused to the agent, who is shown the main page (dossiers.views.rubrique).
         return Recherche(None, "aucun dossier ouvert")

@@ -2,7 +2,18 @@
 
 from django.contrib.auth.backends import ModelBackend
 
+from preparees import Preparee
+
 from .models import User
+
+# Prepared once (preparees/): Django compiling this five-table join cost about a fifth of a
+# consultation page's CPU (issue 17's profile, docs/performance.md).
+_COMPTE = Preparee(
+    lambda pk: User._default_manager.select_related(
+        "habilitation__convention__caisse", "habilitation__convention__partenaire", "caisse"
+    ).filter(pk=pk)[:1],
+    int,
+)
 
 
 class CompteBackend(ModelBackend):
@@ -12,10 +23,6 @@ class CompteBackend(ModelBackend):
     four more round trips per request)."""
 
     def get_user(self, user_id):
-        try:
-            user = User._default_manager.select_related(
-                "habilitation__convention__caisse", "habilitation__convention__partenaire", "caisse"
-            ).get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        # The session's id, as Django's own get_user reads it (pk.to_python of the session's text).
+        user = _COMPTE.premiere(user_id) if type(user_id) is int else None
+        return user if user is not None and self.user_can_authenticate(user) else None

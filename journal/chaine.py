@@ -24,8 +24,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.crypto import salted_hmac
+
+from preparees import preparee
 
 from .models import Evenement, SceauPurge, TeteChaine
 
@@ -95,8 +97,16 @@ def brins_de(caisse: str) -> list[str]:
 
 
 def _tete_libre(noms: list[str]) -> TeteChaine | None:
-    # SKIP LOCKED: a strand another append holds is passed over, not waited for.
-    return TeteChaine.objects.select_for_update(skip_locked=True).filter(chaine__in=noms).order_by("chaine").first()
+    # SKIP LOCKED: a strand another append holds is passed over, not waited for. Prepared once per
+    # number of strands (preparees/): every consultation runs it.
+    tete: TeteChaine | None = preparee(
+        ("journal.tete_libre", len(noms)), _premiere_tete_libre, *[str] * len(noms)
+    ).premiere(*noms)
+    return tete
+
+
+def _premiere_tete_libre(*noms: str) -> "QuerySet[TeteChaine]":
+    return TeteChaine.objects.select_for_update(skip_locked=True).filter(chaine__in=noms).order_by("chaine")[:1]
 
 
 def _attente_courte() -> None:

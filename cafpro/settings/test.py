@@ -58,3 +58,7 @@ DATABASES["replique"] = {  # noqa: F405
     "TEST": {"MIRROR": "default"},
 }
 DATABASE_ROUTERS: list[str] = []
+
+# Every prepared query (preparees/) is compiled again at each execution and compared with its
+# prepared SQL: a key that forgets what the queryset depends on fails the test that runs it.
+CAFPRO_PREPAREES_VERIFIEES = True

@@ -17,6 +17,7 @@ from dossiers.models import (
     Situation,
     SituationFamiliale,
 )
+from preparees import Preparee
 from profils.rubriques import Acces
 
 from .calendrier import il_y_a_mois
@@ -25,17 +26,22 @@ from .formats import date_fr, euros
 from .periode import PeriodeAffichee
 from .restitution import Fiche, Restitution, Tableau
 
+# Prepared once (preparees/): every page of a dossier shows it.
+_ENTETE = Preparee(
+    lambda dossier_id: Personne.objects.filter(
+        dossier_id=dossier_id, role__in=[RoleDansLeFoyer.RESPONSABLE, RoleDansLeFoyer.CONJOINT]
+    ).only("role", "civilite", "prenom", "nom"),
+    int,
+)
+
 
 def entete(dossier_id: int) -> list[str]:
     """ "Madame LAURENCE XXXXXX - responsable du dossier", then the conjoint (manual, annexe 4).
 
     The numéro, the names and the indication of the responsable are given to every profile
     (01-…, 02-… annexe 3, 04-…)."""
-    adultes = Personne.objects.filter(
-        dossier_id=dossier_id, role__in=[RoleDansLeFoyer.RESPONSABLE, RoleDansLeFoyer.CONJOINT]
-    ).only("role", "civilite", "prenom", "nom")
     lignes = []
-    for personne in sorted(adultes, key=lambda p: p.role != RoleDansLeFoyer.RESPONSABLE):
+    for personne in sorted(_ENTETE.lignes(dossier_id), key=lambda p: p.role != RoleDansLeFoyer.RESPONSABLE):
         suffixe = " - responsable du dossier" if personne.role == RoleDansLeFoyer.RESPONSABLE else ""
         lignes.append(personne.appellation + suffixe)
     return lignes

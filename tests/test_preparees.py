@@ -1,0 +1,112 @@
+"""Querysets compiled once (preparees/, issue 17): the same objects as Django's own evaluation,
+bound values, and a loud failure when a prepared query could give another queryset's rows."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from habilitations.models import User
+from journal.models import Evenement
+from preparees import Preparee, preparee
+from tests.factories import EvenementFactory, HabilitationFactory, StaffFactory, caisse
+
+pytestmark = pytest.mark.django_db
+
+
+def _compte(pk):
+    return User.objects.select_related("habilitation__convention__caisse", "caisse").filter(pk=pk)[:1]
+
+
+def test_the_objects_and_their_related_objects_are_those_of_the_queryset():
+    agent = HabilitationFactory(convention__caisse=caisse("131")).user
+    prepare = Preparee(_compte, int)
+    for _ in range(2):  # compiled, then reused
+        with CaptureQueriesContext(connection) as requetes:
+            trouve = prepare.premiere(agent.pk)
+            assert trouve.habilitation.convention.caisse.numero == "131"
+        assert len(requetes) == 1, "one query, the related objects included"
+    attendu = _compte(agent.pk)[0]
+    assert trouve == attendu and trouve.habilitation == attendu.habilitation
+    assert trouve.username == agent.username and trouve._state.db == "default" and not trouve._state.adding
+
+
+def test_no_row_gives_none_and_a_missing_relation_stays_missing():
+    staff = StaffFactory(caisse=caisse("541"))
+    prepare = Preparee(_compte, int)
+    assert prepare.premiere(staff.pk + 10_000) is None
+    trouve = prepare.premiere(staff.pk)
+    assert trouve.caisse.numero == "541"
+    with CaptureQueriesContext(connection) as requetes, pytest.raises(User.habilitation.RelatedObjectDoesNotExist):
+        trouve.habilitation  # noqa: B018 - select_related said "none": no second query
+    assert len(requetes) == 0
+
+
+def test_values_dates_and_strings_are_bound_parameters_not_text():
+    EvenementFactory(caisse="131", identifiant="AB'; --", motif="x")
+    EvenementFactory(caisse="131", identifiant="AUTRE001", motif="y")
+    prepare = Preparee(
+        lambda identifiant, depuis: (
+            Evenement.objects.filter(identifiant=identifiant, horodatage__date__gte=depuis)
+            .order_by("pk")
+            .values("identifiant", "motif")
+        ),
+        str,
+        date,
+    )
+    assert prepare.lignes("AB'; --", date(2000, 1, 1)) == [{"identifiant": "AB'; --", "motif": "x"}]
+    assert prepare.lignes("AUTRE001", date(2000, 1, 1)) == [{"identifiant": "AUTRE001", "motif": "y"}]
+    assert prepare.lignes("AUTRE001", date(2999, 1, 1)) == []
+
+
+def test_an_empty_queryset_runs_no_query():
+    prepare = Preparee(lambda pk: User.objects.filter(pk=pk).none(), int)
+    with CaptureQueriesContext(connection) as requetes:
+        assert prepare.lignes(1) == []
+    assert len(requetes) == 0
+
+
+@pytest.mark.parametrize("valeur", [None, True, "1", 1.0])
+def test_a_value_of_another_type_is_refused(valeur):
+    with pytest.raises(TypeError, match="n'est pas de type int"):
+        Preparee(_compte, int).lignes(valeur)
+
+
+def test_a_value_that_is_not_a_parameter_of_its_own_is_refused():
+    # A length of an `__in` list: the SQL itself changes with it.
+    prepare = Preparee(lambda n: User.objects.filter(pk__in=range(abs(n) % 7)), int)
+    with pytest.raises(ImproperlyConfigured):
+        prepare.lignes(3)
+
+
+def test_a_query_whose_sql_depends_on_its_values_is_refused():
+    prepare = Preparee(
+        lambda nom: User.objects.filter(username=nom, **({"is_active": True} if "0." in nom else {})), str
+    )
+    with pytest.raises(ImproperlyConfigured, match="dépend des valeurs"):
+        prepare.lignes("x")
+
+
+def test_a_value_the_compiler_rewrites_is_refused():
+    # icontains writes the value as '%…%': it is not found among the parameters as given.
+    with pytest.raises(ImproperlyConfigured, match="figure 0 fois"):
+        Preparee(lambda nom: User.objects.filter(username__icontains=nom), str).lignes("x")
+
+
+def test_a_key_that_forgets_what_the_queryset_reads_fails_under_verification(settings):
+    """The test settings compile every execution again: a key missing the profile, say, would give
+    one profile's columns to another; the suite fails instead."""
+    assert settings.CAFPRO_PREPAREES_VERIFIEES
+    StaffFactory(username="verif001")
+    colonnes = ["username"]
+
+    def construire(pk):
+        return User.objects.filter(pk__gte=pk).values(*colonnes)
+
+    prepare = preparee(("test", "clé incomplète"), construire, int)
+    assert prepare.lignes(0)
+    colonnes.append("password")
+    with pytest.raises(AssertionError, match="périmée"):
+        prepare.lignes(0)
