@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django.db.models import QuerySet
 
 from dossiers.models import Dossier
+from preparees import preparee
 from profils.rubriques import Acces
 
 from .restitution import Tableau
@@ -37,8 +38,15 @@ def valeurs_accordees(lignes: QuerySet, acces: Acces, par_champ: Colonnes, *touj
 
 
 def valeurs_du_dossier(dossier_id: int, acces: Acces, par_champ: Colonnes) -> dict[str, Any]:
-    """The dossier's own columns behind the granted fields of `par_champ` ({} when none is)."""
-    return valeurs_accordees(Dossier.objects.filter(pk=dossier_id), acces, par_champ).first() or {}
+    """The dossier's own columns behind the granted fields of `par_champ` ({} when none is);
+    prepared once per set of columns (preparees/), which is all the query depends on."""
+    colonnes = tuple(colonnes_accordees(acces, par_champ))
+    if not colonnes:
+        return {}
+    lecture = preparee(
+        ("valeurs_du_dossier", colonnes), lambda pk: Dossier.objects.filter(pk=pk).values(*colonnes)[:1], int
+    )
+    return lecture.premiere(dossier_id) or {}
 
 
 def lignes_accordees(acces: Acces, valeurs: T, rendus: Rendus[T]) -> list[tuple[str, str]]:

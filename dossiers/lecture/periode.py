@@ -7,9 +7,8 @@ DESIGN §3, "Journal before data": `choisir_periode` looks only at the dates of 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max
-
 from dossiers.models import Droit, NatureQuotient, Paiement, QuotientFamilial, Ressource
+from preparees import Preparee, preparee
 from profils.rubriques import Acces, Navigation
 
 from .calendrier import code_mois, decaler_mois, fenetre_mois, lire_mois, premier_du_mois
@@ -56,9 +55,7 @@ def choisir_periode(dossier_id: int, acces: Acces, demande: dict, jour: date) ->
 
 def _periode_mensuelle(dossier_id: int, acces: Acces, demande: str | None, jour: date) -> PeriodeAffichee:
     debut, fin = fenetre_mois(jour, acces.profondeur_mois)
-    modele, colonne, filtre = _SOURCES_MENSUELLES[acces.rubrique.code]
-    if acces.rubrique.code == "attestation-paiement":
-        filtre = {**filtre, "date_paiement__lte": jour}  # a month is attested once its payment is issued
+    colonne = _SOURCES_MENSUELLES[acces.rubrique.code][1]
     avertissement = ""
     mois = lire_mois(demande)
     if demande and mois is None:
@@ -70,13 +67,11 @@ def _periode_mensuelle(dossier_id: int, acces: Acces, demande: str | None, jour:
         )
         mois = None
     if mois is None:
-        dernier = modele.objects.filter(
-            dossier_id=dossier_id,
-            **{f"{colonne}__gte": debut, f"{colonne}__lt": decaler_mois(fin, 1)},
-            **filtre,
-            **(filtre_prestations(acces) if modele in (Paiement, Droit) else {}),
-        ).aggregate(dernier=Max(colonne))["dernier"]
-        mois = premier_du_mois(dernier) if dernier else fin
+        valeurs = (dossier_id, debut, decaler_mois(fin, 1))
+        if acces.rubrique.code == "attestation-paiement":
+            valeurs += (jour,)
+        dernier = _dernier_dans_la_fenetre(acces).premiere(*valeurs)
+        mois = premier_du_mois(dernier[colonne]) if dernier else fin
     return PeriodeAffichee(
         code=code_mois(mois),
         libelle=mois_fr(mois),
@@ -85,6 +80,33 @@ def _periode_mensuelle(dossier_id: int, acces: Acces, demande: str | None, jour:
         suivant=code_mois(decaler_mois(mois, 1)) if mois < fin else None,
         avertissement=avertissement,
     )
+
+
+def _dernier_dans_la_fenetre(acces: Acces) -> Preparee:
+    """The latest dated fact of the rubrique in [debut, apres[ (prepared once per access: every
+    page of a monthly rubrique opened without a month asks it)."""
+    modele, colonne, filtre = _SOURCES_MENSUELLES[acces.rubrique.code]
+    attestation = acces.rubrique.code == "attestation-paiement"
+
+    def construire(dossier_id: int, debut: date, apres: date, jour: date | None = None):
+        if attestation:
+            # A month is attested once its payment is issued.
+            filtre_du_jour = {**filtre, "date_paiement__lte": jour}
+        else:
+            filtre_du_jour = filtre
+        return (
+            modele.objects.filter(
+                dossier_id=dossier_id,
+                **{f"{colonne}__gte": debut, f"{colonne}__lt": apres},
+                **filtre_du_jour,
+                **(filtre_prestations(acces) if modele in (Paiement, Droit) else {}),
+            )
+            .order_by(f"-{colonne}")
+            .values(colonne)[:1]
+        )
+
+    types = (int, date, date, date) if attestation else (int, date, date)
+    return preparee(("periode.dernier", acces), construire, *types)
 
 
 def annees_par_nature(dossier_id: int, acces: Acces) -> dict[bool, list[int]]:

@@ -18,6 +18,7 @@ from dossiers.models import (
     Situation,
     TypePaiement,
 )
+from preparees import preparee
 from profils.prestations import PRESTATIONS_AFFILIATION_MALADIE, Prestation
 from profils.rubriques import Acces
 
@@ -108,14 +109,17 @@ def lire_paiements(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour
     """The month's payments, one after the other: a month of five prestations reads one line per
     prestation, its amount beside it (issue 15; the fields of 01-…, « Rubrique Paiements »)."""
     mois = lire_mois(periode.code)
-    lignes = Paiement.objects.filter(
-        dossier_id=dossier_id,
-        date_paiement__gte=mois,
-        date_paiement__lt=decaler_mois(mois, 1),
-        **filtre_prestations(acces),
-    ).order_by("date_paiement", "periode", "id")
+
+    def construire(dossier_id: int, debut: date, apres: date):
+        lignes = Paiement.objects.filter(
+            dossier_id=dossier_id, date_paiement__gte=debut, date_paiement__lt=apres, **filtre_prestations(acces)
+        ).order_by("date_paiement", "periode", "id")
+        return valeurs_accordees(lignes, acces, _COLONNES_PAIEMENT, *_IDENTITE_PAIEMENT)
+
+    # Prepared once per access (preparees/): its columns and prestations are the profile's.
+    lues = preparee(("paiements", acces), construire, int, date, date).lignes(dossier_id, mois, decaler_mois(mois, 1))
     groupes: dict[tuple, list[dict]] = defaultdict(list)
-    for ligne in valeurs_accordees(lignes, acces, _COLONNES_PAIEMENT, *_IDENTITE_PAIEMENT):
+    for ligne in lues:
         groupes[tuple(ligne[c] for c in _IDENTITE_PAIEMENT)].append(ligne)
     paiements = [_Paiement(*cle, lignes=prestations) for cle, prestations in groupes.items()]
     return Restitution(
