@@ -82,7 +82,7 @@ def requetes_sql(connection, appel) -> int:
     return len(compte)
 
 
-def couches(appel, n: int) -> None:
+def couches(appel, n: int, quelles=COUCHES) -> None:
     profil = cProfile.Profile(time.process_time)
     profil.enable()
     for _ in range(n):
@@ -90,7 +90,7 @@ def couches(appel, n: int) -> None:
     profil.disable()
     stats = pstats.Stats(profil).stats
     total = None
-    for libelle, fichier, fonction in COUCHES:
+    for libelle, fichier, fonction in quelles:
         cumul = sum(
             valeurs[3]
             for (chemin, _ligne, nom), valeurs in stats.items()
@@ -101,6 +101,55 @@ def couches(appel, n: int) -> None:
         ms = cumul * 1000 / n
         total = total or ms
         print(f"{libelle:<48} {ms:6.2f} ms   {100 * ms / total:5.1f} %")
+
+
+# The officer's journal search (issue 17: "a page of results" of each filter): the same layers,
+# plus the admin's own; 120 events of the agent, so that each search fills a page of 50.
+COUCHES_OFFICIER = (
+    ("requête entière (gestionnaire WSGI de Django)", "django/core/handlers/base.py", "get_response"),
+    ("  session : lecture", "sessions/backends/db.py", "load"),
+    ("  compte (middleware d'authentification)", "habilitations/backends.py", "get_user"),
+    ("  second facteur (django-otp)", "django_otp/middleware.py", "_verify_user_sync"),
+    ("  vue de la recherche", "controle/views.py", "journal"),
+    ("    formulaire (validation)", "django/forms/forms.py", "full_clean"),
+    ("    rendu du gabarit", "django/shortcuts.py", "render"),
+    ("  ORM : construction du SQL (toutes couches)", "django/db/models/sql/compiler.py", "as_sql"),
+    ("  ORM : lignes en objets (toutes couches)", "django/db/models/query.py", "__iter__"),
+    ("  pilote psycopg : exécution (toutes couches)", "psycopg/cursor.py", "execute"),
+)
+
+
+def officier(agent, n: int) -> None:
+    from django.db import connection
+    from django.test import Client
+
+    from habilitations.models import Role
+    from tests.conftest import connecter_au_admin
+    from tests.factories import EvenementFactory, StaffFactory, caisse
+
+    EvenementFactory.create_batch(120, habilitation=agent, consultation=True)
+    responsable = StaffFactory(username="securite.131", caisse=caisse("131"), role=Role.SECURITE)
+    client = connecter_au_admin(Client(), responsable)
+    recherches = {
+        "identifiant": {"identifiant": agent.identifiant},
+        "numéro": {"numero_allocataire": "1000001"},
+        "identifiant + résultat": {"identifiant": agent.identifiant, "resultat": "succes"},
+        "aucun filtre": {},
+    }
+    print(f"\nRecherches du Responsable Sécurité (/gestion/controle/journal/, {n // 3} requêtes chacune)")
+    for nom, filtres in recherches.items():
+
+        def lire(filtres=filtres):
+            reponse = client.get("/gestion/controle/journal/", filtres)
+            assert reponse.status_code == 200, reponse.status_code
+
+        for _ in range(5):
+            lire()
+        cpu, mur = par_requete(lire, n // 3)
+        appels = appels_de_fonctions(lire, 30)
+        print(f"{nom:<24} {cpu:8.2f} ms {mur:6.2f} ms {appels:10,.0f} appels {requetes_sql(connection, lire):3d} SQL")
+    print("\nRecherche par identifiant, temps CPU par couche :")
+    couches(lambda: client.get("/gestion/controle/journal/", recherches["identifiant"]), n // 3, COUCHES_OFFICIER)
 
 
 def main() -> None:
@@ -157,6 +206,7 @@ def main() -> None:
             print(f"{nom:<14} {cpu:8.2f} ms {mur:6.2f} ms {appels:20,.0f} {requetes_sql(connection, appel):5d}")
         print("\nPaiements, temps CPU par couche :")
         couches(page("paiements"), options.n)
+        officier(agent, options.n)
     finally:
         runner.teardown_databases(anciennes)
 
