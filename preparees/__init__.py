@@ -17,7 +17,7 @@ the prepared ones, so that the suite catches a key that forgets something.
 
 import threading
 from collections.abc import Callable, Hashable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +34,7 @@ Construire = Callable[..., "QuerySet[Any, Any]"]
 
 # Stand-ins that no real value takes, of each type a prepared query accepts. A boolean is not an
 # int here (`type(v) is int`): a stand-in must not be equal to a real value of another type.
-_TYPES = (int, str, date)
+_TYPES = (int, str, date, datetime)
 
 
 def _remplacant(genre: type, rang: int, serie: int) -> Any:
@@ -42,6 +42,8 @@ def _remplacant(genre: type, rang: int, serie: int) -> Any:
         return -987_654_000 - 100 * serie - rang
     if genre is str:
         return f"⟦préparée {serie}.{rang}⟧"
+    if genre is datetime:
+        return datetime(1001 + 100 * serie + rang, 2, 3, 4, 5, 6, tzinfo=UTC)
     return date(1001 + 100 * serie + rang, 2, 3)
 
 
@@ -49,6 +51,8 @@ def _adapte(connection: Any, valeur: Any) -> Any:
     """The value as the compiler puts it among the parameters (SQLite: dates as text)."""
     if type(valeur) is date:
         return connection.ops.adapt_datefield_value(valeur)
+    if type(valeur) is datetime:
+        return connection.ops.adapt_datetimefield_value(valeur)
     return valeur
 
 

@@ -110,3 +110,23 @@ def test_a_key_that_forgets_what_the_queryset_reads_fails_under_verification(set
     colonnes.append("password")
     with pytest.raises(AssertionError, match="périmée"):
         prepare.lignes(0)
+
+
+def test_the_session_store_reads_a_live_session_and_never_an_expired_one():
+    """cafpro/sessions.py: Django's database sessions, read by a prepared query."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from cafpro.sessions import SessionStore
+
+    store = SessionStore()
+    store["dossier_consulte"] = 42
+    store.create()
+    cle = store.session_key
+    assert SessionStore(cle)["dossier_consulte"] == 42
+    Session.objects.filter(session_key=cle).update(expire_date=timezone.now() - timedelta(seconds=1))
+    perimee = SessionStore(cle)
+    assert perimee.get("dossier_consulte") is None and perimee.session_key is None
+    assert SessionStore("x" * 32).get("dossier_consulte") is None  # unknown key: empty, no error

@@ -245,8 +245,9 @@ SESSION_COOKIE_NAME = "__Host-cafpro_session" if HTTPS else "cafpro_session"
 CSRF_COOKIE_NAME = "__Host-cafpro_csrf" if HTTPS else "cafpro_csrf"
 # The time of the session's last request, signed (cafpro/activite.py).
 CAFPRO_ACTIVITE_COOKIE_NAME = "__Host-cafpro_activite" if HTTPS else "cafpro_activite"
-# Database sessions, so that logout and timeout end a session on the server.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions, so that logout and timeout end a session on the server (Django's own engine,
+# its read prepared once: cafpro/sessions.py).
+SESSION_ENGINE = "cafpro.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Absolute lifetime of a session: a working day.
 SESSION_COOKIE_AGE = env_int("CAFPRO_SESSION_MAX_AGE", 10 * 3600)
