@@ -109,10 +109,12 @@ class RechercheForm(_FiltresDuJournal):
     nom = forms.CharField(label="Nom de l'agent", max_length=100, required=False)
     partenaire = ChoixParPublicId("Partenaire", str)
     convention = ChoixParPublicId("Convention", str)
-    profil = forms.ChoiceField(label="Profil", required=False)
+    profil = forms.ChoiceField(label="Profil", required=False, widget=ListeDeChoix)
     numero_allocataire = forms.CharField(label="Numéro d'allocataire", max_length=20, required=False)
-    genre = forms.ChoiceField(label="Événement", choices=VIDE + GENRE_CHOICES, required=False)
-    resultat = forms.ChoiceField(label="Résultat", choices=VIDE + list(Resultat.choices), required=False)
+    genre = forms.ChoiceField(label="Événement", choices=VIDE + GENRE_CHOICES, required=False, widget=ListeDeChoix)
+    resultat = forms.ChoiceField(
+        label="Résultat", choices=VIDE + list(Resultat.choices), required=False, widget=ListeDeChoix
+    )
 
     field_order = [
         "debut",
