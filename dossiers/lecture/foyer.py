@@ -17,11 +17,11 @@ from dossiers.models import (
     Situation,
     SituationFamiliale,
 )
-from preparees import Preparee
+from preparees import Preparee, preparee
 from profils.rubriques import Acces
 
 from .calendrier import il_y_a_mois
-from .champs import Colonnes, tableau_accorde, valeur, valeurs_accordees, valeurs_du_dossier
+from .champs import Colonnes, colonnes_accordees, tableau_accorde, valeur, valeurs_accordees, valeurs_du_dossier
 from .formats import date_fr, euros
 from .periode import PeriodeAffichee
 from .restitution import Fiche, Restitution, Tableau
@@ -47,14 +47,23 @@ def entete(dossier_id: int) -> list[str]:
     return lignes
 
 
-def _adultes(dossier_id: int, acces: Acces, par_champ: Colonnes, *toujours: str):
-    """The responsable then the conjoint, with the columns of the granted fields of `par_champ`."""
-    adultes = Personne.objects.filter(
-        dossier_id=dossier_id, role__in=[RoleDansLeFoyer.RESPONSABLE, RoleDansLeFoyer.CONJOINT]
-    ).order_by(
-        "-role"  # responsable, then conjoint
-    )
-    return valeurs_accordees(adultes, acces, par_champ, "role", "civilite", *toujours)
+def _adultes(dossier_id: int, acces: Acces, par_champ: Colonnes, *toujours: str) -> list[dict]:
+    """The responsable then the conjoint, with the columns of the granted fields of `par_champ`;
+    prepared once per set of columns (preparees/), which is all the query depends on."""
+    colonnes = tuple(colonnes_accordees(acces, par_champ, "role", "civilite", *toujours))
+    if not colonnes:
+        return []  # as `valeurs_accordees`: no field granted, no query and no row
+
+    def construire(dossier_id: int):
+        return (
+            Personne.objects.filter(
+                dossier_id=dossier_id, role__in=[RoleDansLeFoyer.RESPONSABLE, RoleDansLeFoyer.CONJOINT]
+            )
+            .order_by("-role")  # responsable, then conjoint
+            .values(*colonnes)
+        )
+
+    return preparee(("foyer.adultes", colonnes), construire, int).lignes(dossier_id)
 
 
 def _qui(adulte: dict) -> str:
@@ -73,6 +82,29 @@ _COLONNES_ADULTES_DOSSIER: Colonnes = {
     "titre_sejour": ("titre_sejour_fin",),
     "avis_cdaph": ("avis_cdaph", "avis_cdaph_debut", "avis_cdaph_fin"),
 }
+
+
+# The dependants counted by type of charge (Dossier rubrique): grouped by the dossier rather than
+# aggregated, so that the prepared query reads a dict (one row, none without any dependant).
+_COMPTES_A_CHARGE = Preparee(
+    lambda dossier_id: (
+        Personne.objects.filter(dossier_id=dossier_id, role__in=[RoleDansLeFoyer.ENFANT, RoleDansLeFoyer.AUTRE])
+        .order_by()
+        .values("dossier_id")
+        .annotate(pf=Count("id", filter=Q(charge_pf=True)), logement=Count("id", filter=Q(charge_logement=True)))
+    ),
+    int,
+)
+# The latest QF Cnaf calculated by `jour` (Dossier rubrique).
+_QF_CNAF = Preparee(
+    lambda dossier_id, jour: (
+        QuotientFamilial.objects.filter(dossier_id=dossier_id, nature=NatureQuotient.CNAF, mois__lte=jour)
+        .order_by("-mois")
+        .values("montant", "date_calcul")[:1]
+    ),
+    int,
+    date,
+)
 
 
 def _situation_familiale(d: dict) -> str:
@@ -94,20 +126,13 @@ def lire_dossier(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: 
     if acces.voit("situation_familiale"):
         fiche.lignes.append((libelle("situation_familiale").libelle, _situation_familiale(d)))
     if acces.voit("nb_enfants_pf") or acces.voit("nb_personnes_logement"):
-        comptes = Personne.objects.filter(
-            dossier_id=dossier_id, role__in=[RoleDansLeFoyer.ENFANT, RoleDansLeFoyer.AUTRE]
-        ).aggregate(pf=Count("id", filter=Q(charge_pf=True)), logement=Count("id", filter=Q(charge_logement=True)))
+        comptes = _COMPTES_A_CHARGE.premiere(dossier_id) or {"pf": 0, "logement": 0}
         if acces.voit("nb_enfants_pf"):
             fiche.lignes.append((libelle("nb_enfants_pf").libelle, str(comptes["pf"])))
         if acces.voit("nb_personnes_logement"):
             fiche.lignes.append((libelle("nb_personnes_logement").libelle, str(comptes["logement"])))
     if acces.voit("qf_cnaf"):
-        qf = (
-            QuotientFamilial.objects.filter(dossier_id=dossier_id, nature=NatureQuotient.CNAF, mois__lte=jour)
-            .order_by("-mois")
-            .values("montant", "date_calcul")
-            .first()
-        )
+        qf = _QF_CNAF.premiere(dossier_id, jour)
         valeur_qf = f"{euros(qf['montant'])}, calculé le {date_fr(qf['date_calcul'])}" if qf else "non calculé"
         fiche.lignes.append((libelle("qf_cnaf").libelle, valeur_qf))
     for adulte in _adultes(dossier_id, acces, _COLONNES_ADULTES_DOSSIER):
@@ -134,11 +159,17 @@ def lire_dossier(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: 
         fiche.lignes.append((libelle("references_bancaires").libelle, d["references_bancaires"] or "non renseignées"))
     blocs: list[Fiche | Tableau] = [fiche]
     if acces.voit("mesures"):
-        depuis = il_y_a_mois(jour, acces.profondeur_mois)
-        mesures = (
-            MesureAccompagnement.objects.filter(dossier_id=dossier_id)
-            .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=depuis))
-            .order_by("-date_debut")
+
+        def construire(dossier_id: int, depuis: date):
+            mesures = (
+                MesureAccompagnement.objects.filter(dossier_id=dossier_id)
+                .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=depuis))
+                .order_by("-date_debut")
+            )
+            return valeurs_accordees(mesures, acces, {"mesures": ("nature", "date_debut", "date_fin", "tuteur")})
+
+        mesures = preparee(("foyer.mesures", acces), construire, int, date).lignes(
+            dossier_id, il_y_a_mois(jour, acces.profondeur_mois)
         )
         blocs.append(
             Tableau(
@@ -146,9 +177,7 @@ def lire_dossier(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: 
                 ["Nature de la mesure", "Début", "Fin", "Tuteur, délégué ou mandataire"],
                 [
                     [m["nature"], date_fr(m["date_debut"]), date_fr(m["date_fin"]) or "en cours", m["tuteur"]]
-                    for m in valeurs_accordees(
-                        mesures, acces, {"mesures": ("nature", "date_debut", "date_fin", "tuteur")}
-                    )
+                    for m in mesures
                 ],
                 vide=f"Aucune mesure dans les {acces.profondeur_mois} derniers mois.",
             )
@@ -186,15 +215,21 @@ def _personnes_a_charge(dossier_id: int, acces: Acces, complet: bool) -> list[Fi
         for r, champ in ((RoleDansLeFoyer.ENFANT, "enfants"), (RoleDansLeFoyer.AUTRE, "autres_personnes"))
         if acces.voit(champ)
     ]
-    personnes = Personne.objects.filter(dossier_id=dossier_id, role__in=roles)
-    if not complet:
-        # T2 and T3: the dependants only (04-…: "à charge au sens des prestations familiales, du
-        # logement, du Rmi/Rsa"); Famille also lists a placed child, with the mention of it.
-        personnes = personnes.filter(Q(charge_pf=True) | Q(charge_logement=True) | Q(charge_rsa=True))
     colonnes = _COLONNES_A_CHARGE_FAMILLE if complet else _COLONNES_A_CHARGE_ENFANTS
+
+    def construire(dossier_id: int):
+        personnes = Personne.objects.filter(dossier_id=dossier_id, role__in=roles)
+        if not complet:
+            # T2 and T3: the dependants only (04-…: "à charge au sens des prestations familiales, du
+            # logement, du Rmi/Rsa"); Famille also lists a placed child, with the mention of it.
+            personnes = personnes.filter(Q(charge_pf=True) | Q(charge_logement=True) | Q(charge_rsa=True))
+        return valeurs_accordees(personnes, acces, colonnes, "role")
+
+    # Prepared once per access and reader (preparees/): the roles and columns are the profile's.
+    lues = preparee(("foyer.a_charge", acces, complet), construire, int).lignes(dossier_id)
     activite = complet and acces.voit("activite")
     enfants, autres = [], []
-    for p in valeurs_accordees(personnes, acces, colonnes, "role"):
+    for p in lues:
         ligne = [p["nom"].upper(), p["prenom"], date_fr(p["date_naissance"])]
         if complet and p["role"] == RoleDansLeFoyer.ENFANT:
             charges = [
@@ -293,14 +328,20 @@ _RENDUS_COURRIER = {
 
 
 def lire_courrier(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
-    depuis = il_y_a_mois(jour, acces.profondeur_mois)
-    courriers = Courrier.objects.filter(dossier_id=dossier_id, date__gte=depuis).order_by("-date")
+
+    def construire(dossier_id: int, depuis: date):
+        courriers = Courrier.objects.filter(dossier_id=dossier_id, date__gte=depuis).order_by("-date")
+        return valeurs_accordees(courriers, acces, _COLONNES_COURRIER)
+
+    courriers = preparee(("foyer.courrier", acces), construire, int, date).lignes(
+        dossier_id, il_y_a_mois(jour, acces.profondeur_mois)
+    )
     return Restitution(
         [
             tableau_accorde(
                 acces,
                 f"Courriers des {acces.profondeur_mois} derniers mois",
-                valeurs_accordees(courriers, acces, _COLONNES_COURRIER),
+                courriers,
                 _RENDUS_COURRIER,
                 vide="Aucun courrier dans les deux derniers mois.",
             )
