@@ -28,6 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils.crypto import salted_hmac
 
 from preparees import preparee
+from preparees.ecriture import inserer, mettre_a_jour
 
 from .models import Evenement, SceauPurge, TeteChaine
 
@@ -135,9 +136,10 @@ def ajouter(evenement: Evenement) -> Evenement:
         evenement.brin = caisse_et_brin(tete.chaine)[1]
         evenement.rang = tete.rang + 1
         evenement.empreinte = empreinte(tete.empreinte, {c: getattr(evenement, c) for c in CHAMPS})
-        evenement.save(force_insert=True)
+        # Model.save() without building its SQL each time (preparees.ecriture; no receiver listens).
+        inserer(evenement)
         tete.rang, tete.empreinte = evenement.rang, evenement.empreinte
-        tete.save(update_fields=["rang", "empreinte"])
+        mettre_a_jour(tete, ("rang", "empreinte"))
     return evenement
 
 

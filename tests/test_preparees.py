@@ -130,3 +130,47 @@ def test_the_session_store_reads_a_live_session_and_never_an_expired_one():
     perimee = SessionStore(cle)
     assert perimee.get("dossier_consulte") is None and perimee.session_key is None
     assert SessionStore("x" * 32).get("dossier_consulte") is None  # unknown key: empty, no error
+
+
+def test_inserer_writes_what_save_writes_and_reads_the_key_back():
+    """preparees.ecriture: the journal's INSERT written once, the row the same as save()'s."""
+    from django.forms.models import model_to_dict
+
+    from journal.models import Evenement, Resultat, TypeEvenement
+    from preparees.ecriture import inserer
+
+    champs = {
+        "type": TypeEvenement.CONSULTATION,
+        "resultat": Resultat.SUCCES,
+        "motif": "l'accès « réussi »",
+        "identifiant": "AB12CD34",
+        "adresse_ip": "2001:db8::1",
+        "details": {"filtres": {"nom": "D'Artagnan"}, "n": [1, 2]},
+        "caisse": "131",
+        "rang": 7,
+        "brin": 3,
+    }
+    par_save = Evenement(**champs)
+    par_save.save(force_insert=True)
+    prepare = Evenement(**champs, horodatage=par_save.horodatage)
+    for _ in range(2):  # the statement written, then reused
+        inserer(prepare)
+        assert prepare.pk and prepare.pk != par_save.pk and not prepare._state.adding
+        relu, attendu = (model_to_dict(Evenement.objects.get(pk=pk)) for pk in (prepare.pk, par_save.pk))
+        assert {**relu, "id": None} == {**attendu, "id": None}
+        prepare.pk = None
+
+
+def test_mettre_a_jour_changes_only_its_columns_and_fails_without_a_row():
+    from django.db import DatabaseError
+
+    from journal.models import TeteChaine
+    from preparees.ecriture import mettre_a_jour
+
+    tete = TeteChaine.objects.create(chaine="999", rang=1, empreinte="a" * 64)
+    tete.rang, tete.empreinte = 2, "b" * 64
+    mettre_a_jour(tete, ("rang",))
+    relue = TeteChaine.objects.get(chaine="999")
+    assert (relue.rang, relue.empreinte) == (2, "a" * 64)
+    with pytest.raises(DatabaseError):
+        mettre_a_jour(TeteChaine(chaine="absente", rang=1), ("rang",))
