@@ -149,13 +149,21 @@ _RENDUS_DROIT = {
 
 def lire_droits(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
     mois = lire_mois(periode.code)
-    droits = Droit.objects.filter(dossier_id=dossier_id, mois=mois, **filtre_prestations(acces)).order_by("prestation")
+
+    def construire(dossier_id: int, mois: date):
+        droits = Droit.objects.filter(dossier_id=dossier_id, mois=mois, **filtre_prestations(acces)).order_by(
+            "prestation"
+        )
+        return valeurs_accordees(droits, acces, _COLONNES_DROIT)
+
+    # No month (never a right): no row, as `mois=None` would have read none.
+    droits = preparee(("droits", acces), construire, int, date).lignes(dossier_id, mois) if mois else []
     return Restitution(
         [
             tableau_accorde(
                 acces,
                 f"Droits du mois d'effet {periode.libelle.lower()}",
-                valeurs_accordees(droits, acces, _COLONNES_DROIT),
+                droits,
                 _RENDUS_DROIT,
                 vide="Aucun droit pour ce mois.",
             )
@@ -169,10 +177,17 @@ _COLONNES_ATTESTATION: Colonnes = {"prestations": ("prestation", "montant"), "mo
 def lire_attestation(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
     """The prestations paid for one month, as the Caf's attestation de paiement lists them: only
     the payments issued by `jour`, not those processed and still to be issued."""
-    paiements = Paiement.objects.filter(dossier_id=dossier_id, periode=lire_mois(periode.code), date_paiement__lte=jour)
+    mois = lire_mois(periode.code)
+
+    def construire(dossier_id: int, mois: date, jour: date):
+        paiements = Paiement.objects.filter(dossier_id=dossier_id, periode=mois, date_paiement__lte=jour)
+        return valeurs_accordees(paiements, acces, _COLONNES_ATTESTATION)
+
+    # No month (never a payment's period): no row, as `periode=None` would have read none.
+    lues = preparee(("attestation", acces), construire, int, date, date).lignes(dossier_id, mois, jour) if mois else []
     montants: dict[str, int] = defaultdict(int)
     total = 0
-    for p in valeurs_accordees(paiements, acces, _COLONNES_ATTESTATION):
+    for p in lues:
         total += p["montant"]
         if acces.voit("prestations"):
             montants[p["prestation"]] += p["montant"]
@@ -217,6 +232,12 @@ def lecteur_minimum_social(prestations: frozenset[str], titre: str):
     """The reader of Rmi - Api or Rsa: the dossier's situation, then each right (02-… annexe 3)."""
 
     def lecteur(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
+        def construire(dossier_id: int):
+            droits = MinimumSocial.objects.filter(dossier_id=dossier_id, prestation__in=sorted(prestations)).order_by(
+                "-date_debut"
+            )
+            return valeurs_accordees(droits, acces, _COLONNES_MINIMUM_SOCIAL, "prestation", "socle")
+
         blocs: list[Fiche | Tableau] = []
         if acces.voit("situation_dossier"):
             d = valeurs_du_dossier(dossier_id, acces, _COLONNES_SITUATION)
@@ -225,10 +246,7 @@ def lecteur_minimum_social(prestations: frozenset[str], titre: str):
             if d["situation"] == Situation.RADIE:
                 lignes.append(("Motif de la radiation", d["motif_radiation"]))
             blocs.append(Fiche(titre, lignes))
-        droits = MinimumSocial.objects.filter(dossier_id=dossier_id, prestation__in=sorted(prestations)).order_by(
-            "-date_debut"
-        )
-        droits = list(valeurs_accordees(droits, acces, _COLONNES_MINIMUM_SOCIAL, "prestation", "socle"))
+        droits = preparee(("minimum_social", prestations, acces), construire, int).lignes(dossier_id)
         for droit in droits:
             blocs.append(Fiche(_nom_du_minimum(droit), lignes_accordees(acces, droit, _RENDUS_MINIMUM_SOCIAL)))
         if not droits:
@@ -248,15 +266,20 @@ _RENDUS_CMU = {
 
 def lire_cmu(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
     """The Rsa socle or Rmi rights that give the automatic right to the Cmu (05-…, T5 and T6)."""
-    depuis = il_y_a_mois(jour, acces.profondeur_mois)
-    droits = (
-        MinimumSocial.objects.filter(dossier_id=dossier_id)
-        .filter(Q(prestation=Prestation.RSA, socle=True) | Q(prestation=Prestation.RMI))
-        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=depuis))
-        .order_by("-date_debut")
+
+    def construire(dossier_id: int, depuis: date):
+        droits = (
+            MinimumSocial.objects.filter(dossier_id=dossier_id)
+            .filter(Q(prestation=Prestation.RSA, socle=True) | Q(prestation=Prestation.RMI))
+            .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=depuis))
+            .order_by("-date_debut")
+        )
+        # The end of each right tells whether the automatic right is open today.
+        return valeurs_accordees(droits, acces, _COLONNES_CMU, "date_fin")
+
+    droits = preparee(("cmu", acces), construire, int, date).lignes(
+        dossier_id, il_y_a_mois(jour, acces.profondeur_mois)
     )
-    # The end of each right tells whether the automatic right is open today.
-    droits = list(valeurs_accordees(droits, acces, _COLONNES_CMU, "date_fin"))
     en_cours = any(d["date_fin"] is None for d in droits)
     return Restitution(
         [
@@ -279,18 +302,21 @@ def lire_maladie_maternite(dossier_id: int, acces: Acces, periode: PeriodeAffich
     """The months of right to the prestations that open sickness and maternity insurance
     (05-…, T6: Api, Aah, Ape à taux plein, Clca, Ajpp), as continuous periods."""
     debut, fin = fenetre_mois(jour, acces.profondeur_mois)
-    droits = Droit.objects.filter(
-        dossier_id=dossier_id,
-        prestation__in=sorted(PRESTATIONS_AFFILIATION_MALADIE),
-        mois__gte=debut,
-        mois__lte=fin,
-        suspendu=False,
-    )
-    # A period is the months of one prestation: both are needed to make one.
+
+    def construire(dossier_id: int, debut: date, fin: date):
+        droits = Droit.objects.filter(
+            dossier_id=dossier_id,
+            prestation__in=sorted(PRESTATIONS_AFFILIATION_MALADIE),
+            mois__gte=debut,
+            mois__lte=fin,
+            suspendu=False,
+        )
+        # A period is the months of one prestation: both are needed to make one.
+        colonnes = {"prestation": ("prestation",), "periode_droit": ("mois",)}
+        return valeurs_accordees(droits, acces, colonnes, "prestation", "mois")
+
     mois_par_prestation: dict[str, list[date]] = defaultdict(list)
-    for d in valeurs_accordees(
-        droits, acces, {"prestation": ("prestation",), "periode_droit": ("mois",)}, "prestation", "mois"
-    ):
+    for d in preparee(("maladie_maternite", acces), construire, int, date, date).lignes(dossier_id, debut, fin):
         mois_par_prestation[d["prestation"]].append(d["mois"])
     periodes = [
         (prestation, premier, dernier)
@@ -339,13 +365,18 @@ _RENDUS_CREANCE = {
 
 
 def lire_creances(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
-    creances = Creance.objects.filter(dossier_id=dossier_id).order_by("-periode_debut")
+
+    def construire(dossier_id: int):
+        creances = Creance.objects.filter(dossier_id=dossier_id).order_by("-periode_debut")
+        return valeurs_accordees(creances, acces, _COLONNES_CREANCE)
+
+    creances = preparee(("creances", acces), construire, int).lignes(dossier_id)
     return Restitution(
         [
             tableau_accorde(
                 acces,
                 "Créances",
-                valeurs_accordees(creances, acces, _COLONNES_CREANCE),
+                creances,
                 _RENDUS_CREANCE,
                 vide="Aucune créance.",
             )
