@@ -115,14 +115,25 @@ def annees_par_nature(dossier_id: int, acces: Acces) -> dict[bool, list[int]]:
     annees = {}
     for accorde, trimestrielles in (("annuelles", False), ("trimestrielles", True)):
         if acces.voit(accorde):
-            connues = (
-                Ressource.objects.filter(dossier_id=dossier_id, trimestre__isnull=not trimestrielles)
-                .values_list("annee", flat=True)
-                .distinct()
-                .order_by("-annee")
-            )
-            annees[trimestrielles] = list(connues[: acces.profondeur_annees])
+            connues = _annees_connues(trimestrielles, acces.profondeur_annees).lignes(dossier_id)
+            annees[trimestrielles] = [r["annee"] for r in connues]
     return annees
+
+
+def _annees_connues(trimestrielles: bool, profondeur: int | None) -> Preparee:
+    """The latest `profondeur` years of the dossier's annual or quarterly resources (prepared once
+    per nature and depth: the depth is the query's LIMIT, written into its SQL)."""
+
+    def construire(dossier_id: int):
+        connues = (
+            Ressource.objects.filter(dossier_id=dossier_id, trimestre__isnull=not trimestrielles)
+            .values("annee")
+            .distinct()
+            .order_by("-annee")
+        )
+        return connues[:profondeur]
+
+    return preparee(("periode.annees", trimestrielles, profondeur), construire, int)
 
 
 def _periode_annuelle(dossier_id: int, acces: Acces, demande: str | None) -> PeriodeAffichee:
