@@ -4,6 +4,8 @@ QF Caf) and the Déclarations de ressources."""
 from collections import defaultdict
 from datetime import date
 
+from django.db.models import Count
+
 from dossiers.models import (
     DeclarationRessources,
     NatureQuotient,
@@ -13,6 +15,7 @@ from dossiers.models import (
     Ressource,
     RoleDansLeFoyer,
 )
+from preparees import Preparee, preparee
 from profils.rubriques import Acces
 
 from .calendrier import decaler_mois, fenetre_mois, lire_mois
@@ -31,18 +34,25 @@ def lire_ressources(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jou
     annee = int(periode.code)
     # Each nature only within its own three last known years.
     natures = [t for t, annees in annees_par_nature(dossier_id, acces).items() if annee in annees]
-    lignes = Ressource.objects.filter(dossier_id=dossier_id, annee=annee)
-    if natures == [False]:
-        lignes = lignes.filter(trimestre__isnull=True)
-    elif natures == [True]:
-        lignes = lignes.filter(trimestre__isnull=False)
-    elif not natures:
-        lignes = lignes.none()
-    lignes = lignes.order_by("trimestre", "prestation", "type_personne", "id")
+
+    def construire(dossier_id: int):
+        lignes = Ressource.objects.filter(dossier_id=dossier_id, annee=annee)
+        if natures == [False]:
+            lignes = lignes.filter(trimestre__isnull=True)
+        elif natures == [True]:
+            lignes = lignes.filter(trimestre__isnull=False)
+        lignes = lignes.order_by("trimestre", "prestation", "type_personne", "id")
+        return valeurs_accordees(lignes, acces, _COLONNES_RESSOURCE, "trimestre", "prestation")
+
+    # Prepared once per access, natures shown and year (preparees/); no nature shown, no query and
+    # no row. The year is in the key, not a value: a stand-in int is out of the range of its small
+    # integer column (Django then compiles no query) and PostgreSQL's psycopg gets it as an Int2.
+    cle = ("ressources", acces, tuple(natures), annee)
+    lues = preparee(cle, construire, int).lignes(dossier_id) if natures else []
     # The quarter (none: the year) places each resource in its table; overseas, the prestation
     # too, for a household declaring quarterly resources for the AAH and for the RSA (01-…).
     groupes: dict[tuple, list] = defaultdict(list)
-    for r in valeurs_accordees(lignes, acces, _COLONNES_RESSOURCE, "trimestre", "prestation"):
+    for r in lues:
         groupes[(r["trimestre"] or 0, r["prestation"], r.get("type_personne", ""))].append(r)
     colonnes = [acces.rubrique.champ(c).libelle for c in _RENDUS_RESSOURCE if acces.voit(c)]
     blocs: list[Fiche | Tableau] = []
@@ -74,13 +84,33 @@ _RENDUS_QUOTIENT = {
 }
 
 
+# The children counted for the prestations familiales (QF Cnaf, QF Caf): grouped by the dossier
+# rather than counted, so that the prepared query reads a dict (one row, none without any child).
+_ENFANTS_PF = Preparee(
+    lambda dossier_id: (
+        Personne.objects.filter(dossier_id=dossier_id, role=RoleDansLeFoyer.ENFANT, charge_pf=True)
+        .order_by()
+        .values("dossier_id")
+        .annotate(nombre=Count("id"))
+    ),
+    int,
+)
+
+
 def lecteur_quotient(nature: str):
     """The reader of QF Cnaf (04-…, T2) or QF Caf (T3): the month's quotient and what it counts."""
 
     def lecteur(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
         libelle = acces.rubrique.champ
-        quotients = QuotientFamilial.objects.filter(dossier_id=dossier_id, nature=nature, mois=lire_mois(periode.code))
-        qf = valeurs_accordees(quotients, acces, _COLONNES_QUOTIENT).first()
+        mois = lire_mois(periode.code)
+
+        def construire(dossier_id: int, mois: date):
+            quotients = QuotientFamilial.objects.filter(dossier_id=dossier_id, nature=nature, mois=mois)
+            # As `.first()` read it: by primary key, the query having no order of its own.
+            return valeurs_accordees(quotients, acces, _COLONNES_QUOTIENT).order_by("pk")[:1]
+
+        # No month (never a quotient's): none, as `mois=None` would have read none.
+        qf = preparee(("quotient", nature, acces), construire, int, date).premiere(dossier_id, mois) if mois else None
         fiche = Fiche(f"{NatureQuotient(nature).label} — {periode.libelle}", [])
         if qf is None:
             fiche.lignes.append(("Quotient familial", "non calculé pour ce mois"))
@@ -90,7 +120,7 @@ def lecteur_quotient(nature: str):
             regime = valeurs_du_dossier(dossier_id, acces, {"regime": ("regime",)})["regime"]
             fiche.lignes.append((libelle("regime").libelle, RegimeProtection(regime).label))
         if acces.voit("nb_enfants_pf"):
-            nombre = Personne.objects.filter(dossier_id=dossier_id, role=RoleDansLeFoyer.ENFANT, charge_pf=True).count()
+            nombre = (_ENFANTS_PF.premiere(dossier_id) or {"nombre": 0})["nombre"]
             fiche.lignes.append((libelle("nb_enfants_pf").libelle, str(nombre)))
         return Restitution([fiche])
 
@@ -115,15 +145,20 @@ _RENDUS_DECLARATION = {
 
 def lire_declarations(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
     debut, _ = fenetre_mois(jour, acces.profondeur_mois)
-    declarations = DeclarationRessources.objects.filter(dossier_id=dossier_id, trimestre_debut__gte=debut).order_by(
-        "-trimestre_debut"
-    )
+
+    def construire(dossier_id: int, debut: date):
+        declarations = DeclarationRessources.objects.filter(dossier_id=dossier_id, trimestre_debut__gte=debut).order_by(
+            "-trimestre_debut"
+        )
+        return valeurs_accordees(declarations, acces, _COLONNES_DECLARATION)
+
+    declarations = preparee(("declarations", acces), construire, int, date).lignes(dossier_id, debut)
     return Restitution(
         [
             tableau_accorde(
                 acces,
                 f"Déclarations trimestrielles de ressources ({acces.profondeur_mois} derniers mois)",
-                valeurs_accordees(declarations, acces, _COLONNES_DECLARATION),
+                declarations,
                 _RENDUS_DECLARATION,
                 vide="Aucune déclaration dans cette période.",
             )
