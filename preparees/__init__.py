@@ -39,7 +39,9 @@ _TYPES = (int, str, date, datetime)
 
 def _remplacant(genre: type, rang: int, serie: int) -> Any:
     if genre is int:
-        return -987_654_000 - 100 * serie - rang
+        # Within every integer column's range, small and positive ones included: Django answers
+        # "no row" without SQL for a value out of its column's range.
+        return 31_000 + 100 * serie + rang
     if genre is str:
         return f"⟦préparée {serie}.{rang}⟧"
     if genre is datetime:

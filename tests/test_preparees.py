@@ -174,3 +174,10 @@ def test_mettre_a_jour_changes_only_its_columns_and_fails_without_a_row():
     assert (relue.rang, relue.empreinte) == (2, "a" * 64)
     with pytest.raises(DatabaseError):
         mettre_a_jour(TeteChaine(chaine="absente", rang=1), ("rang",))
+
+
+def test_a_small_integer_column_takes_a_value():
+    # The int stand-in lies within a smallint's range: Django would not compile an out-of-range one.
+    EvenementFactory(caisse="131", brin=3, motif="brin 3")
+    prepare = Preparee(lambda brin: Evenement.objects.filter(brin=brin).values("motif"), int)
+    assert prepare.lignes(3) == [{"motif": "brin 3"}] and prepare.lignes(4) == []
