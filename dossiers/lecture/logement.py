@@ -3,11 +3,12 @@
 from datetime import date
 
 from dossiers.models import AideLogement, Droit, Logement, TypeOccupation
+from preparees import preparee
 from profils.prestations import Prestation
 from profils.rubriques import Acces
 
 from .calendrier import fenetre_mois, il_y_a_mois
-from .champs import Colonnes, lignes_accordees, valeurs_accordees, valeurs_du_dossier
+from .champs import Colonnes, colonnes_accordees, lignes_accordees, valeurs_accordees, valeurs_du_dossier
 from .formats import date_fr, euros, libelle_prestation, oui_non
 from .periode import PeriodeAffichee
 from .restitution import Fiche, Restitution, Tableau
@@ -42,28 +43,44 @@ _RENDUS_LOGEMENT = {
 }
 
 
+def _logement_actuel(dossier_id: int, acces: Acces, par_champ: Colonnes) -> dict | None:
+    """The housing occupied (the latest without an end), with the columns of the granted fields of
+    `par_champ`; prepared once per set of columns (preparees/), which is all the query depends on."""
+    colonnes = tuple(colonnes_accordees(acces, par_champ))
+    if not colonnes:
+        return None  # as `valeurs_accordees`: no field granted, no query and no row
+
+    def construire(dossier_id: int):
+        logements = Logement.objects.filter(dossier_id=dossier_id, date_fin__isnull=True).order_by("-date_debut")
+        return logements.values(*colonnes)[:1]
+
+    return preparee(("logement.actuel", colonnes), construire, int).premiere(dossier_id)
+
+
 def lire_logement(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
     libelle = acces.rubrique.champ
     blocs: list[Fiche | Tableau] = []
     if any(acces.voit(champ) for champ in _COLONNES_LOGEMENT):
-        logements = Logement.objects.filter(dossier_id=dossier_id, date_fin__isnull=True).order_by("-date_debut")
-        actuel = valeurs_accordees(logements, acces, _COLONNES_LOGEMENT).first()
+        actuel = _logement_actuel(dossier_id, acces, _COLONNES_LOGEMENT)
         if actuel is None:
             blocs.append(Fiche("Logement occupé", [("Logement", "aucun logement connu")]))
         else:
             blocs.append(Fiche("Logement occupé", lignes_accordees(acces, actuel, _RENDUS_LOGEMENT)))
     if acces.voit("adresses_precedentes"):
-        depuis = il_y_a_mois(jour, acces.profondeur_mois)
-        precedents = Logement.objects.filter(dossier_id=dossier_id, date_fin__gte=depuis).order_by("-date_fin")
-        colonnes = {"adresses_precedentes": ("adresse", "date_debut", "date_fin")}
+
+        def construire(dossier_id: int, depuis: date):
+            precedents = Logement.objects.filter(dossier_id=dossier_id, date_fin__gte=depuis).order_by("-date_fin")
+            colonnes = {"adresses_precedentes": ("adresse", "date_debut", "date_fin")}
+            return valeurs_accordees(precedents, acces, colonnes)
+
+        precedents = preparee(("logement.precedents", acces), construire, int, date).lignes(
+            dossier_id, il_y_a_mois(jour, acces.profondeur_mois)
+        )
         blocs.append(
             Tableau(
                 f"{libelle('adresses_precedentes').libelle} ({acces.profondeur_mois} derniers mois)",
                 ["Adresse", "Du", "Au"],
-                [
-                    [p["adresse"], date_fr(p["date_debut"]), date_fr(p["date_fin"])]
-                    for p in valeurs_accordees(precedents, acces, colonnes)
-                ],
+                [[p["adresse"], date_fr(p["date_debut"]), date_fr(p["date_fin"])] for p in precedents],
                 vide="Aucun autre logement dans cette période.",
             )
         )
@@ -107,19 +124,23 @@ def lire_residence(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour
         d = valeurs_du_dossier(dossier_id, acces, {"adresse": _COLONNES_ADRESSE_POSTALE})
         lignes.append((libelle("adresse").libelle, _adresse_postale(d)))
     if acces.voit("depuis"):
-        logements = Logement.objects.filter(dossier_id=dossier_id, date_fin__isnull=True).order_by("-date_debut")
-        actuel = valeurs_accordees(logements, acces, {"depuis": ("date_debut",)}).first()
+        actuel = _logement_actuel(dossier_id, acces, {"depuis": ("date_debut",)})
         lignes.append((libelle("depuis").libelle, date_fr(actuel["date_debut"]) if actuel else "non connu"))
     if acces.voit("prestations_familiales"):
-        debut, fin = fenetre_mois(jour, 3)
-        droits = Droit.objects.filter(
-            dossier_id=dossier_id,
-            prestation__in=sorted(PRESTATIONS_FAMILIALES),
-            mois__gte=debut,
-            mois__lte=fin,
-            suspendu=False,
+
+        def construire(dossier_id: int, debut: date, fin: date):
+            droits = Droit.objects.filter(
+                dossier_id=dossier_id,
+                prestation__in=sorted(PRESTATIONS_FAMILIALES),
+                mois__gte=debut,
+                mois__lte=fin,
+                suspendu=False,
+            )
+            return valeurs_accordees(droits, acces, {"prestations_familiales": ("prestation",)}).distinct()
+
+        prestations = preparee(("residence.prestations", acces), construire, int, date, date).lignes(
+            dossier_id, *fenetre_mois(jour, 3)
         )
-        prestations = valeurs_accordees(droits, acces, {"prestations_familiales": ("prestation",)}).distinct()
         noms = sorted(libelle_prestation(p["prestation"]) for p in prestations)
         lignes.append(
             (
