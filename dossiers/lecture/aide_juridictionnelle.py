@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dossiers.models import Paiement
+from preparees import preparee
 from profils.prestations import PRESTATIONS_AIDE_JURIDICTIONNELLE
 from profils.rubriques import Acces
 
@@ -132,14 +133,21 @@ def paiements_aide_juridictionnelle(dossier_id: int, acces: Acces, periode: Peri
     mois = periode.dans_historique
     par_mois: dict[date, dict] = {m: {"montant": 0, "dates": set(), "periodes": set()} for m in mois}
     if mois:
-        paiements = Paiement.objects.filter(
-            dossier_id=dossier_id,
-            prestation__in=sorted(PRESTATIONS_AIDE_JURIDICTIONNELLE & (acces.prestations or set())),
-            date_paiement__gte=mois[0],
-            date_paiement__lt=decaler_mois(mois[-1], 1),
+
+        def construire(dossier_id: int, debut: date, apres: date):
+            paiements = Paiement.objects.filter(
+                dossier_id=dossier_id,
+                prestation__in=sorted(PRESTATIONS_AIDE_JURIDICTIONNELLE & (acces.prestations or set())),
+                date_paiement__gte=debut,
+                date_paiement__lt=apres,
+            )
+            # Months are months of payment: the date of payment places every row.
+            return valeurs_accordees(paiements, acces, _COLONNES, "date_paiement")
+
+        # Prepared once per access (preparees/): its columns and prestations are the profile's.
+        lignes = preparee(("aide_juridictionnelle", acces), construire, int, date, date).lignes(
+            dossier_id, mois[0], decaler_mois(mois[-1], 1)
         )
-        # Months are months of payment: the date of payment places every row.
-        lignes = valeurs_accordees(paiements, acces, _COLONNES, "date_paiement")
         for ligne in lignes:
             cellule = par_mois[premier_du_mois(ligne["date_paiement"])]
             cellule["montant"] += ligne["montant"]
