@@ -58,12 +58,21 @@ def _adapte(connection: Any, valeur: Any) -> Any:
     return valeur
 
 
+def _meme_valeur(parametre: Any, adapte: Any) -> bool:
+    """`parametre` is the stand-in `adapte` as the compiler wrote it: the same type and value, or,
+    for an int, any int subclass of the same value (not a boolean)."""
+    if type(adapte) is int:
+        return isinstance(parametre, int) and not isinstance(parametre, bool) and int(parametre) == adapte
+    return type(parametre) is type(adapte) and bool(parametre == adapte)
+
+
 class _Compilee:
     """One queryset's SQL and what turns its rows back into objects, for one thread's connection."""
 
     sql: str | None
     parametres: list[Any]
     positions: list[int]
+    enveloppes: list[type | None]
 
     def __init__(self, queryset: "QuerySet[Any, Any]", alias: str, remplacants: list[Any]):
         self.alias = alias
@@ -72,19 +81,23 @@ class _Compilee:
         try:
             self.sql, parametres = compiler.as_sql()
         except EmptyResultSet:
-            self.sql, self.parametres, self.positions = None, [], []  # `.none()`: no query, no row
+            self.sql, self.parametres, self.positions, self.enveloppes = None, [], [], []  # `.none()`: no SQL
             return
         self.parametres = list(parametres)
         self.positions = []
+        self.enveloppes = []
         for remplacant in remplacants:
             adapte = _adapte(connection, remplacant)
-            trouvees = [i for i, p in enumerate(self.parametres) if type(p) is type(adapte) and p == adapte]
+            trouvees = [i for i, p in enumerate(self.parametres) if _meme_valeur(p, adapte)]
             if len(trouvees) != 1:
                 raise ImproperlyConfigured(
                     f"requête préparée : la valeur {remplacant!r} figure {len(trouvees)} fois parmi "
                     f"les paramètres de {self.sql!r} (une seule attendue)"
                 )
             self.positions.append(trouvees[0])
+            # PostgreSQL: a small integer column's value comes wrapped (psycopg's Int2): kept so.
+            trouvee = self.parametres[trouvees[0]]
+            self.enveloppes.append(type(trouvee) if type(trouvee) is not type(adapte) else None)
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         self.compiler = compiler
         self.converters = compiler.get_converters(fields)
@@ -119,8 +132,9 @@ class _Compilee:
             return iter(())
         connection = connections[self.alias]
         parametres = list(self.parametres)
-        for position, valeur in zip(self.positions, valeurs, strict=True):
-            parametres[position] = _adapte(connection, valeur)
+        for position, enveloppe, valeur in zip(self.positions, self.enveloppes, valeurs, strict=True):
+            adaptee = _adapte(connection, valeur)
+            parametres[position] = enveloppe(adaptee) if enveloppe is not None else adaptee
         with connection.cursor() as cursor:
             cursor.execute(self.sql, parametres)
             rangs = cursor.fetchall()

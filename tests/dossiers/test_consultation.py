@@ -646,7 +646,11 @@ def test_chaque_page_de_rubrique_ecrit_un_evenement(client, db, jour_fixe):
     assert not evenements(habilitation, TypeEvenement.REFUS).exists()
 
 
-@pytest.mark.parametrize("cible", ["dossiers.journal.enregistrer", "journal.models.Evenement.save"])
+# The journal's own call, then each of its two writes (the event, the strand's head: the event
+# written then its head refused rolls back together).
+@pytest.mark.parametrize(
+    "cible", ["dossiers.journal.enregistrer", "journal.chaine.inserer", "journal.chaine.mettre_a_jour"]
+)
 def test_sans_journal_aucune_donnee(db, cible):
     client = Client(raise_request_exception=False)
     habilitation = agent(client, "T1")
