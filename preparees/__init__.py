@@ -13,6 +13,9 @@ What the queryset depends on besides its values must be in the key of `preparee(
 access, say): with `CAFPRO_PREPAREES_VERIFIEES` on (the test settings), every execution also
 compiles the queryset with its real values and fails if the SQL or its parameters differ from
 the prepared ones, so that the suite catches a key that forgets something.
+
+Not for a queryset whose SQL depends on the request's time zone (a `__date` or `Trunc` of a
+datetime would keep the first request's zone), nor on settings changed while the process runs.
 """
 
 import threading
@@ -197,19 +200,38 @@ class Preparee:
             par_base[alias] = compilee
         return compilee
 
-    def lignes(self, *valeurs: Any) -> list[Any]:
-        """The rows, as model instances or dicts, the queryset built with `valeurs` would give."""
+    def lignes(self, *valeurs: Any, construite_par: Construire | None = None) -> list[Any]:
+        """The rows, as model instances or dicts, the queryset built with `valeurs` would give.
+        `construite_par`: the caller's own builder, which the verification compiles (`preparee`)."""
         for valeur, genre in zip(valeurs, self.types, strict=True):
             if type(valeur) is not genre:
                 raise TypeError(f"requête préparée : {valeur!r} n'est pas de type {genre.__name__}")
+            if isinstance(valeur, datetime) and valeur.tzinfo is None and settings.USE_TZ:
+                raise TypeError(f"requête préparée : {valeur!r} sans fuseau horaire")
         compilee = self._compilee(self._alias())
         if getattr(settings, "CAFPRO_PREPAREES_VERIFIEES", False):
-            _verifier(compilee, self.construire(*valeurs), valeurs)
+            _verifier(compilee, (construite_par or self.construire)(*valeurs), valeurs)
         return list(compilee.lignes(valeurs))
 
+    def premiere(self, *valeurs: Any, construite_par: Construire | None = None) -> Any:
+        """The first row, or None (build the queryset with its slice, `[:1]`: every row is read)."""
+        return next(iter(self.lignes(*valeurs, construite_par=construite_par)), None)
+
+
+class _Appel:
+    """A registered `Preparee` run for one caller: under verification, the SQL is compared with
+    what the caller's own `construire` compiles, not with the first caller's."""
+
+    __slots__ = ("construire", "preparee")
+
+    def __init__(self, preparee: Preparee, construire: Construire):
+        self.preparee, self.construire = preparee, construire
+
+    def lignes(self, *valeurs: Any) -> list[Any]:
+        return self.preparee.lignes(*valeurs, construite_par=self.construire)
+
     def premiere(self, *valeurs: Any) -> Any:
-        """The first row, or None (build the queryset with its slice: `[:1]`)."""
-        return next(iter(self.lignes(*valeurs)), None)
+        return self.preparee.premiere(*valeurs, construite_par=self.construire)
 
 
 def _verifier(compilee: _Compilee, queryset: "QuerySet[Any, Any]", valeurs: tuple[Any, ...]) -> None:
@@ -235,11 +257,14 @@ _REGISTRE: dict[Hashable, Preparee] = {}
 _VERROU = threading.Lock()
 
 
-def preparee(cle: Hashable, construire: Construire, *types: type) -> Preparee:
+def preparee(cle: Hashable, construire: Construire, *types: type) -> Preparee | _Appel:
     """The `Preparee` of `cle`, made from `construire` the first time. `cle` names the query and
-    everything `construire` reads besides its arguments (a profile's access, a model)."""
+    everything `construire` reads besides its arguments (a profile's access, a model); under
+    verification (the test settings) each call is checked against its own `construire`."""
     trouvee = _REGISTRE.get(cle)
     if trouvee is None:
         with _VERROU:
             trouvee = _REGISTRE.setdefault(cle, Preparee(construire, *types))
+    if getattr(settings, "CAFPRO_PREPAREES_VERIFIEES", False):
+        return _Appel(trouvee, construire)
     return trouvee

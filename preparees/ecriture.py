@@ -12,10 +12,17 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, router
-from django.db.models import Field, Model
+from django.db.models import Field, Model, signals
 
 _local = threading.local()
+
+
+def _sans_receveur(modele: type[Model]) -> None:
+    """These writes send no save signal: refused for a model that a receiver listens to."""
+    if signals.pre_save.has_listeners(modele) or signals.post_save.has_listeners(modele):
+        raise ImproperlyConfigured(f"écriture préparée : {modele.__name__} a des receveurs de save()")
 
 
 def _instructions() -> dict[tuple[Any, ...], Any]:
@@ -27,6 +34,7 @@ def _insertion(modele: type[Model], alias: str) -> tuple[str, list[Field[Any, An
     cle = ("insertion", modele, alias)
     trouvee: tuple[str, list[Field[Any, Any]], bool] | None = _instructions().get(cle)
     if trouvee is None:
+        _sans_receveur(modele)
         connection = connections[alias]
         qn = connection.ops.quote_name
         meta = modele._meta
@@ -75,6 +83,7 @@ def mettre_a_jour(objet: Model, colonnes: tuple[str, ...]) -> None:
     cle = ("mise à jour", modele, alias, colonnes)
     instruction: tuple[str, list[Field[Any, Any]]] | None = _instructions().get(cle)
     if instruction is None:
+        _sans_receveur(modele)
         qn = connection.ops.quote_name
         champs = []
         for colonne in colonnes:

@@ -96,20 +96,28 @@ def test_a_value_the_compiler_rewrites_is_refused():
 
 
 def test_a_key_that_forgets_what_the_queryset_reads_fails_under_verification(settings):
-    """The test settings compile every execution again: a key missing the profile, say, would give
-    one profile's columns to another; the suite fails instead."""
+    """The test settings compile every execution again, with the caller's own builder: a key
+    missing the profile, say, would give one profile's columns to another; the suite fails."""
     assert settings.CAFPRO_PREPAREES_VERIFIEES
     StaffFactory(username="verif001")
-    colonnes = ["username"]
 
-    def construire(pk):
-        return User.objects.filter(pk__gte=pk).values(*colonnes)
+    def lecteur(colonnes):
+        # As a reader does: a new closure at each call, over what the profile may see.
+        return lambda pk: User.objects.filter(pk__gte=pk).values(*colonnes)
 
-    prepare = preparee(("test", "clé incomplète"), construire, int)
-    assert prepare.lignes(0)
-    colonnes.append("password")
+    cle = ("test", "clé sans les colonnes")
+    assert preparee(cle, lecteur(["username"]), int).lignes(0)
+    assert preparee(cle, lecteur(["username"]), int).lignes(0)
     with pytest.raises(AssertionError, match="périmée"):
-        prepare.lignes(0)
+        preparee(cle, lecteur(["username", "password"]), int).lignes(0)
+
+
+def test_a_naive_datetime_is_refused():
+    from datetime import datetime
+
+    prepare = Preparee(lambda depuis: Evenement.objects.filter(horodatage__gte=depuis), datetime)
+    with pytest.raises(TypeError, match="sans fuseau"):
+        prepare.lignes(datetime(2026, 1, 1))
 
 
 def test_the_session_store_reads_a_live_session_and_never_an_expired_one():
@@ -181,3 +189,22 @@ def test_a_small_integer_column_takes_a_value():
     EvenementFactory(caisse="131", brin=3, motif="brin 3")
     prepare = Preparee(lambda brin: Evenement.objects.filter(brin=brin).values("motif"), int)
     assert prepare.lignes(3) == [{"motif": "brin 3"}] and prepare.lignes(4) == []
+
+
+def test_a_model_with_a_save_receiver_is_refused():
+    """preparees.ecriture sends no save signal: it refuses a model that a receiver listens to."""
+    from django.db.models.signals import post_save
+
+    from habilitations.models import User as Modele
+    from preparees.ecriture import inserer
+
+    def receveur(**kwargs):
+        pass
+
+    post_save.connect(receveur, sender=Modele)
+    try:
+        with pytest.raises(ImproperlyConfigured, match="receveurs"):
+            inserer(Modele(username="jamais01"))
+    finally:
+        post_save.disconnect(receveur, sender=Modele)
+    assert not Modele.objects.filter(username="jamais01").exists()
