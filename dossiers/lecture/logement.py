@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from dossiers.models import AideLogement, Droit, Logement, TypeOccupation
+from dossiers.models import AideLogement, Logement, TypeOccupation
 from preparees import preparee
 from profils.prestations import Prestation
 from profils.rubriques import Acces
@@ -11,6 +11,7 @@ from .calendrier import fenetre_mois, il_y_a_mois
 from .champs import Colonnes, colonnes_accordees, lignes_accordees, valeurs_accordees, valeurs_du_dossier
 from .formats import date_fr, euros, libelle_prestation, oui_non
 from .periode import PeriodeAffichee
+from .prestations import droits_non_suspendus
 from .restitution import Fiche, Restitution, Tableau
 
 _COLONNES_LOGEMENT: Colonnes = {
@@ -129,13 +130,7 @@ def lire_residence(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour
     if acces.voit("prestations_familiales"):
 
         def construire(dossier_id: int, debut: date, fin: date):
-            droits = Droit.objects.filter(
-                dossier_id=dossier_id,
-                prestation__in=sorted(PRESTATIONS_FAMILIALES),
-                mois__gte=debut,
-                mois__lte=fin,
-                suspendu=False,
-            )
+            droits = droits_non_suspendus(dossier_id, PRESTATIONS_FAMILIALES, debut, fin)
             return valeurs_accordees(droits, acces, {"prestations_familiales": ("prestation",)}).distinct()
 
         prestations = preparee(("residence.prestations", acces), construire, int, date, date).lignes(

@@ -298,19 +298,20 @@ def lire_cmu(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date
     )
 
 
+def droits_non_suspendus(dossier_id: int, prestations: frozenset[str], debut: date, fin: date):
+    """The months of right to `prestations` from `debut` to `fin` included, suspended ones left out."""
+    return Droit.objects.filter(
+        dossier_id=dossier_id, prestation__in=sorted(prestations), mois__gte=debut, mois__lte=fin, suspendu=False
+    )
+
+
 def lire_maladie_maternite(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jour: date) -> Restitution:
     """The months of right to the prestations that open sickness and maternity insurance
     (05-…, T6: Api, Aah, Ape à taux plein, Clca, Ajpp), as continuous periods."""
     debut, fin = fenetre_mois(jour, acces.profondeur_mois)
 
     def construire(dossier_id: int, debut: date, fin: date):
-        droits = Droit.objects.filter(
-            dossier_id=dossier_id,
-            prestation__in=sorted(PRESTATIONS_AFFILIATION_MALADIE),
-            mois__gte=debut,
-            mois__lte=fin,
-            suspendu=False,
-        )
+        droits = droits_non_suspendus(dossier_id, PRESTATIONS_AFFILIATION_MALADIE, debut, fin)
         # A period is the months of one prestation: both are needed to make one.
         colonnes = {"prestation": ("prestation",), "periode_droit": ("mois",)}
         return valeurs_accordees(droits, acces, colonnes, "prestation", "mois")
