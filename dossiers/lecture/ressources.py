@@ -35,7 +35,7 @@ def lire_ressources(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jou
     # Each nature only within its own three last known years.
     natures = [t for t, annees in annees_par_nature(dossier_id, acces).items() if annee in annees]
 
-    def construire(dossier_id: int):
+    def construire(dossier_id: int, annee: int):
         lignes = Ressource.objects.filter(dossier_id=dossier_id, annee=annee)
         if natures == [False]:
             lignes = lignes.filter(trimestre__isnull=True)
@@ -44,11 +44,9 @@ def lire_ressources(dossier_id: int, acces: Acces, periode: PeriodeAffichee, jou
         lignes = lignes.order_by("trimestre", "prestation", "type_personne", "id")
         return valeurs_accordees(lignes, acces, _COLONNES_RESSOURCE, "trimestre", "prestation")
 
-    # Prepared once per access, natures shown and year (preparees/); no nature shown, no query and
-    # no row. The year is in the key, not a value: a stand-in int is out of the range of its small
-    # integer column (Django then compiles no query) and PostgreSQL's psycopg gets it as an Int2.
-    cle = ("ressources", acces, tuple(natures), annee)
-    lues = preparee(cle, construire, int).lignes(dossier_id) if natures else []
+    # Prepared once per access and natures shown (preparees/); no nature shown, no query and no row.
+    cle = ("ressources", acces, tuple(natures))
+    lues = preparee(cle, construire, int, int).lignes(dossier_id, annee) if natures else []
     # The quarter (none: the year) places each resource in its table; overseas, the prestation
     # too, for a household declaring quarterly resources for the AAH and for the RSA (01-…).
     groupes: dict[tuple, list] = defaultdict(list)
