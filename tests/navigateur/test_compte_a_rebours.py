@@ -144,6 +144,9 @@ def test_une_session_deja_fermee_n_est_pas_prolongee(page, agent, settings):
 
     settings.CAFPRO_IDLE_TIMEOUT = 30  # warning at 15 s: the browser's clock is moved instead
     se_connecter(page, agent)
+    # The countdown started (its own "0 min 30 s", not the server's "30 s"): moving the clock
+    # before static/js/inactivite.js reads it would move its limit too.
+    expect(page.locator("#compte-a-rebours")).to_have_text(re.compile(r"^0 min \d\d s$"))
     Session.objects.all().delete()
     page.evaluate("""() => {
         const maintenant = Date.now;
