@@ -37,16 +37,23 @@ os.environ.setdefault("HTTPS", "0")  # the test client speaks plain HTTP; HSTS c
 RUBRIQUES = ("paiements", "dossier", "famille", "ressources")
 
 # (label, file suffix, function name): cumulated CPU time of these functions in the profile.
-COUCHES = (
+# Every page's: the request, its session and account; then the ORM and the driver, all layers.
+_REQUETE = (
     ("requête entière (gestionnaire WSGI de Django)", "django/core/handlers/base.py", "get_response"),
     ("  session : lecture", "sessions/backends/db.py", "load"),
     ("  compte (middleware d'authentification)", "habilitations/backends.py", "get_user"),
-    ("  vue de la rubrique", "dossiers/views.py", "rubrique"),
-    ("    journal : ajout chaîné", "journal/ecriture.py", "enregistrer"),
-    ("    rendu du gabarit", "django/shortcuts.py", "render"),
+)
+_BASE = (
     ("  ORM : construction du SQL (toutes couches)", "django/db/models/sql/compiler.py", "as_sql"),
     ("  ORM : lignes en objets (toutes couches)", "django/db/models/query.py", "__iter__"),
     ("  pilote psycopg : exécution (toutes couches)", "psycopg/cursor.py", "execute"),
+)
+COUCHES = (
+    *_REQUETE,
+    ("  vue de la rubrique", "dossiers/views.py", "rubrique"),
+    ("    journal : ajout chaîné", "journal/ecriture.py", "enregistrer"),
+    ("    rendu du gabarit", "django/shortcuts.py", "render"),
+    *_BASE,
 )
 
 
@@ -106,16 +113,12 @@ def couches(appel, n: int, quelles=COUCHES) -> None:
 # The officer's journal search (issue 17: "a page of results" of each filter): the same layers,
 # plus the admin's own; 120 events of the agent, so that each search fills a page of 50.
 COUCHES_OFFICIER = (
-    ("requête entière (gestionnaire WSGI de Django)", "django/core/handlers/base.py", "get_response"),
-    ("  session : lecture", "sessions/backends/db.py", "load"),
-    ("  compte (middleware d'authentification)", "habilitations/backends.py", "get_user"),
+    *_REQUETE,
     ("  second facteur (django-otp)", "django_otp/middleware.py", "_verify_user_sync"),
     ("  vue de la recherche", "controle/views.py", "journal"),
     ("    formulaire (validation)", "django/forms/forms.py", "full_clean"),
     ("    rendu du gabarit", "django/shortcuts.py", "render"),
-    ("  ORM : construction du SQL (toutes couches)", "django/db/models/sql/compiler.py", "as_sql"),
-    ("  ORM : lignes en objets (toutes couches)", "django/db/models/query.py", "__iter__"),
-    ("  pilote psycopg : exécution (toutes couches)", "psycopg/cursor.py", "execute"),
+    *_BASE,
 )
 
 
